@@ -1,0 +1,52 @@
+"""Shared fixtures: two schools with a person in every role, signed-in clients, and the
+rule that tests run outside any school scope unless a request opens one."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+from django_scopes import scopes_disabled
+
+from kajet.testutils.factories import SchoolWorld, make_world
+
+
+@pytest.fixture(autouse=True)
+def _no_scope_in_tests() -> Iterator[None]:
+    # Test setup and assertions read across schools; each request still opens its own scope
+    # in SchoolScopeMiddleware (a nested scope overrides this one).
+    with scopes_disabled():
+        yield
+
+
+@pytest.fixture
+def world(db: Any) -> SchoolWorld:
+    """School A: the school whose users the tests act as."""
+    return make_world("a")
+
+
+@pytest.fixture
+def other_world(db: Any) -> SchoolWorld:
+    """School B: the same roles in another school (must get 404 for school A's objects)."""
+    return make_world("b")
+
+
+@pytest.fixture
+def client_for(db: Any) -> Callable[[Any], Client]:
+    def make(user: Any) -> Client:
+        client = Client()
+        client.force_login(user, backend="kajet.accounts.backends.LoginBackend")
+        return client
+
+    return make
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    on_postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(skip_pg)

@@ -1,0 +1,248 @@
+"""Sign-in (two steps: kind of account, then login and password; a TOTP code for staff who
+turned it on), sign-out, password change, the sessions page and two-factor setup."""
+
+from __future__ import annotations
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from kajet.accounts import services
+from kajet.accounts.forms import OtpForm, PasswordChangeForm, SignInForm
+from kajet.accounts.models import SignInAttempt, User, UserSession
+
+SIGNIN_KINDS = {"rodzina": "family", "pracownik": "staff"}
+GENERIC_ERROR = _("Wrong login or password. Also check that you chose the right kind of account.")
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("dashboard:home")
+
+
+def _refusal_message(result: str) -> str:
+    if result == SignInAttempt.Result.LOCKED:
+        return _(
+            "Too many failed sign-in attempts. This account is locked for 15 minutes. "
+            "If you have forgotten your password, ask the school office for a new one."
+        )
+    if result == SignInAttempt.Result.THROTTLED:
+        return _("Too many failed sign-in attempts from this network. Try again in 15 minutes.")
+    return str(GENERIC_ERROR)
+
+
+@never_cache
+@sensitive_post_parameters("password")
+def signin(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("dashboard:home")
+    kind_param = request.GET.get("jako", "")
+    kind = SIGNIN_KINDS.get(kind_param)
+    if kind is None:
+        return render(request, "accounts/signin_choice.html", {"next": request.GET.get("next", "")})
+    form = SignInForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        result = services.signin_check_password(
+            request=request,
+            login_name=form.cleaned_data["login"],
+            password=form.cleaned_data["password"],
+            staff=kind == "staff",
+        )
+        if result.ok and result.user is not None:
+            services.session_start(request=request, user=result.user)
+            return redirect(_safe_next(request))
+        if result.needs_otp and result.user is not None:
+            request.session["kajet_pending_user"] = result.user.pk
+            request.session["kajet_pending_next"] = _safe_next(request)
+            return redirect("accounts:signin_otp")
+        error = _refusal_message(result.result)
+    status = 200 if not error else 400
+    return render(
+        request,
+        "accounts/signin.html",
+        {
+            "form": form,
+            "kind": kind,
+            "kind_param": kind_param,
+            "error": error,
+            "next": request.GET.get("next", ""),
+        },
+        status=status,
+    )
+
+
+@never_cache
+def signin_otp(request: HttpRequest) -> HttpResponse:
+    pending = request.session.get("kajet_pending_user")
+    if not pending:
+        return redirect("accounts:login")
+    user = User.objects.filter(pk=pending, is_active=True).select_related("school").first()
+    if user is None:
+        return redirect("accounts:login")
+    form = OtpForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        result = services.signin_check_otp(
+            request=request, user=user, code=form.cleaned_data["code"]
+        )
+        if result.ok:
+            target = request.session.get("kajet_pending_next") or reverse("dashboard:home")
+            services.session_start(request=request, user=user)
+            request.session["kajet_2fa"] = True
+            return redirect(target)
+        if result.result in (SignInAttempt.Result.LOCKED, SignInAttempt.Result.THROTTLED):
+            request.session.pop("kajet_pending_user", None)
+            error = _refusal_message(result.result)
+        else:
+            error = _("The code is not correct. Enter the current code from your app.")
+    return render(
+        request,
+        "accounts/signin_otp.html",
+        {"form": form, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@require_POST
+def signout(request: HttpRequest) -> HttpResponse:
+    services.session_end(request=request)
+    messages.success(request, _("You have been signed out."))
+    return redirect("accounts:login")
+
+
+@login_required
+@never_cache
+@sensitive_post_parameters("current_password", "new_password", "new_password_again")
+def password_change(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    forced = user.must_change_password
+    form = PasswordChangeForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        services.password_change(user=user, new_password=form.cleaned_data["new_password"])
+        # Keep this session valid after the hash changed; other sessions are offered to end.
+        from django.contrib.auth import update_session_auth_hash
+
+        update_session_auth_hash(request, user)
+        messages.success(request, _("Your password has been changed."))
+        others = UserSession.objects.filter(user=user, ended_at__isnull=True).exclude(
+            key=request.session.session_key or ""
+        )
+        if others.exists():
+            return redirect(f"{reverse('accounts:sessions')}?po_zmianie=1")
+        return redirect("dashboard:home")
+    return render(
+        request,
+        "accounts/password_change.html",
+        {"form": form, "forced": forced},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@never_cache
+def sessions(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    devices = services.device_sessions_for(user)
+    current_key = request.session.session_key
+    return render(
+        request,
+        "accounts/sessions.html",
+        {
+            "devices": devices,
+            "current_key": current_key,
+            "after_password_change": request.GET.get("po_zmianie") == "1",
+            "last_sign_in": services.last_successful_sign_in(user),
+            "recent_attempts": SignInAttempt.objects.filter(user=user).order_by("-at")[:10],
+        },
+    )
+
+
+@login_required
+@require_POST
+def session_end(request: HttpRequest, device_id: int) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    device = UserSession.objects.filter(pk=device_id, user=user, ended_at__isnull=True).first()
+    if device is None:
+        raise Http404
+    is_current = device.key == request.session.session_key
+    services.device_session_end(user=user, device=device)
+    if is_current:
+        return redirect("accounts:login")
+    messages.success(request, _("The session has been ended."))
+    return redirect("accounts:sessions")
+
+
+@login_required
+@require_POST
+def sessions_end_others(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    count = services.device_sessions_end_others(user=user, keep_key=request.session.session_key)
+    messages.success(request, _("Other sessions ended: %(count)d.") % {"count": count})
+    return redirect("accounts:sessions")
+
+
+@login_required
+@never_cache
+def totp_setup(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    if user.kind != User.Kind.STAFF:
+        raise Http404
+    confirmed = services.totp_device_confirmed(user)
+    form = OtpForm(request.POST or None)
+    if confirmed:
+        return render(request, "accounts/totp_setup.html", {"confirmed": True, "form": None})
+    if request.method == "POST" and form.is_valid():
+        if services.totp_confirm(user=user, code=form.cleaned_data["code"]):
+            request.session["kajet_2fa"] = True
+            messages.success(request, _("Two-factor sign-in is on."))
+            return redirect("accounts:totp_setup")
+        form.add_error("code", _("The code is not correct. Enter the current code from your app."))
+    device = services.totp_setup_start(user=user) if request.method == "GET" else user.totp
+    uri = services.totp_uri(device)
+    qr_svg = segno.make(uri, error="m").svg_inline(scale=5, title=str(_("QR code to scan")))
+    return render(
+        request,
+        "accounts/totp_setup.html",
+        {
+            "confirmed": False,
+            "form": form,
+            "secret": device.secret,
+            "qr_svg": qr_svg,
+            "required": bool(user.school and user.school.require_staff_2fa),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def totp_disable(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    if user.kind != User.Kind.STAFF:
+        raise Http404
+    if user.school and user.school.require_staff_2fa:
+        messages.error(request, _("Your school requires two-factor sign-in for staff."))
+        return redirect("accounts:totp_setup")
+    services.totp_disable(user=user)
+    request.session.pop("kajet_2fa", None)
+    messages.success(request, _("Two-factor sign-in is off."))
+    return redirect("accounts:totp_setup")

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from kajet.api import views
+
+app_name = "api"
+
+urlpatterns = [
+    path("auth/token", views.TokenView.as_view(), name="token"),
+    path("me", views.MeView.as_view(), name="me"),
+    path("students/<int:student_id>", views.StudentView.as_view(), name="student"),
+]

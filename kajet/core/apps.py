@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "kajet.core"
+    label = "core"
+    verbose_name = "Kajet core"
+
+    def ready(self) -> None:
+        from kajet.core import db_signals  # noqa: F401  (SQLite connection tuning)

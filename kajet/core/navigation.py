@@ -1,0 +1,51 @@
+"""A registry of navigation entries. Each app registers its own entries in its AppConfig
+(so ``core`` does not import higher layers); an entry is shown when its check passes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: Any  # a lazy translation
+    url_name: str
+    order: int
+    visible: Callable[[Any], bool]
+
+
+_REGISTRY: list[NavItem] = []
+
+
+def register(item: NavItem) -> None:
+    if any(existing.key == item.key for existing in _REGISTRY):
+        return
+    _REGISTRY.append(item)
+    _REGISTRY.sort(key=lambda i: i.order)
+
+
+def navigation_for(request: HttpRequest) -> list[dict[str, Any]]:
+    user = request.user
+    current = request.resolver_match.view_name if request.resolver_match else ""
+    items = []
+    for item in _REGISTRY:
+        if not item.visible(user):
+            continue
+        url = reverse(item.url_name)
+        items.append(
+            {
+                "key": item.key,
+                "label": item.label,
+                "url": url,
+                "current": current.split(":")[0] == item.url_name.split(":")[0]
+                if item.url_name.split(":")[0] not in ("dashboard",)
+                else current == item.url_name,
+            }
+        )
+    return items

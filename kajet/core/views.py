@@ -1,0 +1,39 @@
+"""Cross-cutting pages: health check, the benchmark no-op, error pages."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_GET
+
+
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    return JsonResponse({"status": "ok"})
+
+
+@require_GET
+@login_required
+def noop(request: HttpRequest) -> HttpResponse:
+    """The benchmark baseline: passes the whole middleware stack as a signed-in user (session,
+    scope, guards) and renders nothing. bench/ compares every page against it."""
+    return HttpResponse(b"ok", content_type="text/plain")
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    # No request context: the failure may be in the database or a context processor.
+    return HttpResponse(render_to_string("500.html"), status=500)
+
+
+def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "400.html", status=400)
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
