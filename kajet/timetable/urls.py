@@ -1,0 +1,3 @@
+app_name = "timetable"
+
+urlpatterns: list[object] = []
