@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "kajet.timetable",
     "kajet.grades",
     "kajet.messaging",
+    "kajet.homework",
+    "kajet.noticeboard",
     "kajet.dashboard",
     "kajet.demo",
     "kajet.api",

@@ -17,6 +17,8 @@ urlpatterns = [
     path("plan/", include("kajet.timetable.urls")),
     path("oceny/", include("kajet.grades.urls")),
     path("wiadomosci/", include("kajet.messaging.urls")),
+    path("zadania/", include("kajet.homework.urls")),
+    path("ogloszenia/", include("kajet.noticeboard.urls")),
     path("api/v1/", include("kajet.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

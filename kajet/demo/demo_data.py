@@ -13,6 +13,7 @@ from django.db import transaction
 
 from kajet.accounts.models import Role, User
 from kajet.accounts.services import issued_password_hash
+from kajet.demo.hooks import run_data_hooks
 from kajet.school.models import SchoolClass, Student
 from kajet.school.seeding import SchoolSpec, StaffSpec, seed_school
 from kajet.school.services import GuardianInput, StudentInput, students_enrol
@@ -175,6 +176,7 @@ def seed_demo(today: datetime.date) -> list[DemoLogin]:
         User.objects.filter(pk__in=family_user_ids).update(
             password=issued_password_hash(DEMO_PASSWORD), must_change_password=False
         )
+        run_data_hooks(seeded, today=today, scale="demo")
         school_name = seeded.school.short_name
         first = students[0]
         guardian = User.objects.get(login=family_numbers[0])

@@ -1,0 +1,32 @@
+"""Each module adds its own demo/benchmark data through a ``seeding`` module exposing
+``seed_school_data(seeded: SeededSchool, *, today: date, scale: str) -> None``.
+
+``scale`` is "demo" for seed_demo and xs/s/m/l for seed_bench. Modules run in this order
+(later modules may read what earlier ones created, e.g. attendance reads the timetable).
+"""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+
+from kajet.school.seeding import SeededSchool
+
+SEED_MODULES = [
+    "kajet.timetable.seeding",
+    "kajet.grades.seeding",
+    "kajet.messaging.seeding",
+    "kajet.homework.seeding",
+    "kajet.noticeboard.seeding",
+]
+
+
+def run_data_hooks(seeded: SeededSchool, *, today: datetime.date, scale: str) -> None:
+    for name in SEED_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name != name:
+                raise
+            continue
+        module.seed_school_data(seeded, today=today, scale=scale)
