@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django_scopes import scope
 
 
@@ -26,3 +29,25 @@ class SchoolScopeMiddleware:
             return self.get_response(request)
         with scope(school=school_id):
             return self.get_response(request)
+
+
+class LanguageMiddleware:
+    """Polish unless the user chose another language (the language switch sets a cookie).
+
+    Unlike Django's LocaleMiddleware this ignores the browser's Accept-Language: a school
+    register in Poland is Polish by default, whatever the device's language.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        available = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in available else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        patch_vary_headers(response, ("Cookie",))
+        return response
