@@ -46,7 +46,7 @@ class LanguageMiddleware:
         available = {code for code, _name in settings.LANGUAGES}
         language = chosen if chosen in available else settings.LANGUAGE_CODE
         translation.activate(language)
-        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))
