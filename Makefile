@@ -60,7 +60,7 @@ test-postgres: venv
 
 ## make messages: extract strings and compile the catalogues (needs GNU gettext for extraction).
 messages: venv
-	$(PY) manage.py makemessages -l pl -l en --no-obsolete --ignore=.venv --ignore=var
+	$(PY) manage.py makemessages -l pl -l en --no-obsolete --ignore=.venv --ignore=var --ignore=scripts --ignore=tests --ignore=bench --ignore=conftest.py
 	$(PY) manage.py check_translations --compile
 
 bench: venv
