@@ -1,3 +1,19 @@
+from django.urls import path
+
+from kajet.homework import views
+
 app_name = "homework"
 
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("", views.homework_list, name="list"),
+    path("nowe/", views.homework_create, name="create"),
+    path("<int:homework_id>/", views.homework_detail, name="detail"),
+    path("<int:homework_id>/edycja/", views.homework_edit, name="edit"),
+    path("<int:homework_id>/usun/", views.homework_delete, name="delete"),
+    path("<int:homework_id>/wykonane/", views.homework_toggle_done, name="toggle_done"),
+    path(
+        "<int:homework_id>/zalaczniki/<int:attachment_id>/",
+        views.attachment_download,
+        name="attachment",
+    ),
+]

@@ -1,0 +1,155 @@
+"""Page-shaped reads of homework, each with a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+
+from kajet.homework.access import (
+    courses_of_student_q,
+    homework_for_student,
+    homework_visible_to,
+)
+from kajet.homework.models import Homework, HomeworkAttachment, HomeworkDone
+from kajet.school.models import GroupMembership, Student, Subject
+
+#: How many past homework a list shows (older ones stay reachable through the API).
+PAST_LIMIT = 50
+
+
+@dataclass
+class HomeworkList:
+    upcoming: list[Homework] = field(default_factory=list)
+    past: list[Homework] = field(default_factory=list)
+    subjects: list[Subject] = field(default_factory=list)
+    past_truncated: bool = False
+
+
+def _with_related(qs: QuerySet[Homework]) -> QuerySet[Homework]:
+    return qs.select_related(
+        "course__subject", "course__school_class", "course__group", "author"
+    ).prefetch_related(Prefetch("attachments", queryset=HomeworkAttachment.objects.order_by("id")))
+
+
+def _split(
+    qs: QuerySet[Homework], today: datetime.date
+) -> tuple[list[Homework], list[Homework], bool]:
+    upcoming = list(qs.filter(due_on__gte=today).order_by("due_on", "course__subject__name", "id"))
+    past = list(qs.filter(due_on__lt=today).order_by("-due_on", "-id")[: PAST_LIMIT + 1])
+    return upcoming, past[:PAST_LIMIT], len(past) > PAST_LIMIT
+
+
+def with_done_for(qs: QuerySet[Homework], student: Student) -> QuerySet[Homework]:
+    """Annotate ``is_done`` for one student (one EXISTS per row, no extra query)."""
+    return qs.annotate(
+        is_done=Exists(HomeworkDone.objects.filter(homework=OuterRef("pk"), student=student))
+    )
+
+
+def homework_list_for_student(
+    *, student: Student, today: datetime.date, subject_id: int | None = None
+) -> HomeworkList:
+    """A student's homework: upcoming by due date (soonest first), past newest first; the
+    subjects that have homework, for the filter; ``is_done`` on each. Five queries."""
+    base = homework_for_student(student)
+    subjects = list(
+        Subject.objects.filter(pk__in=base.values("course__subject_id")).order_by("name")
+    )
+    qs = base
+    if subject_id is not None:
+        qs = qs.filter(course__subject_id=subject_id)
+    qs = _with_related(with_done_for(qs, student))
+    upcoming, past, truncated = _split(qs, today)
+    return HomeworkList(upcoming, past, subjects, truncated)
+
+
+def homework_list_for_staff(
+    *,
+    user: Any,
+    today: datetime.date,
+    subject_id: int | None = None,
+    class_id: int | None = None,
+) -> HomeworkList:
+    """The homework a staff member sees (their courses; everything for school-wide roles),
+    optionally for one subject and one class."""
+    base = homework_visible_to(user)
+    subjects = list(
+        Subject.objects.filter(pk__in=base.values("course__subject_id")).order_by("name")
+    )
+    qs = base
+    if subject_id is not None:
+        qs = qs.filter(course__subject_id=subject_id)
+    if class_id is not None:
+        qs = qs.filter(course__school_class_id=class_id)
+    upcoming, past, truncated = _split(_with_related(qs), today)
+    return HomeworkList(upcoming, past, subjects, truncated)
+
+
+def homework_due_for_students(
+    *, students: list[Student], start: datetime.date, end: datetime.date
+) -> dict[int, list[Homework]]:
+    """For each student, their homework due in [start, end] with ``is_done`` — one query
+    for any number of students (used by the dashboard and the calendar feed)."""
+    result: dict[int, list[Homework]] = {s.pk: [] for s in students}
+    if not students:
+        return result
+    condition = None
+    for student in students:
+        q = courses_of_student_q(student, "course__")
+        condition = q if condition is None else condition | q
+    rows = list(
+        Homework.objects.filter(deleted_at__isnull=True, due_on__gte=start, due_on__lte=end)
+        .filter(pk__in=Homework.objects.filter(condition).values("pk"))
+        .select_related("course__subject", "course__group")
+        .prefetch_related(
+            Prefetch(
+                "done_marks",
+                queryset=HomeworkDone.objects.filter(student__in=[s.pk for s in students]),
+                to_attr="done_for",
+            )
+        )
+        .order_by("due_on", "course__subject__name", "id")
+    )
+    # Which student a row belongs to is decided in Python from the course (class or group);
+    # group membership comes from one query.
+    groups: dict[int, set[int]] = {}
+    for student_id, group_id in GroupMembership.objects.filter(
+        student__in=[s.pk for s in students]
+    ).values_list("student_id", "group_id"):
+        groups.setdefault(student_id, set()).add(group_id)
+    for homework in rows:
+        done_students = {d.student_id for d in homework.done_for}
+        for student in students:
+            course = homework.course
+            mine = (
+                course.group_id in groups.get(student.pk, set())
+                if course.group_id is not None
+                else course.school_class_id == student.school_class_id
+            )
+            if mine:
+                copy = Homework(
+                    **{
+                        f.attname: getattr(homework, f.attname)
+                        for f in Homework._meta.concrete_fields
+                    }
+                )
+                copy.course = homework.course
+                copy.is_done = student.pk in done_students  # type: ignore[attr-defined]
+                result[student.pk].append(copy)
+    return result
+
+
+def homework_due_for_teacher(
+    *, user: Any, start: datetime.date, end: datetime.date
+) -> list[Homework]:
+    """Homework of the teacher's own courses due in [start, end] (one query)."""
+    return list(
+        Homework.objects.filter(
+            deleted_at__isnull=True, course__teacher=user, due_on__gte=start, due_on__lte=end
+        )
+        .select_related("course__subject", "course__school_class", "course__group")
+        .order_by("due_on", "id")
+    )
