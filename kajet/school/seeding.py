@@ -326,6 +326,9 @@ class SchoolSpec:
     named_staff: list[StaffSpec] = field(default_factory=list)
     two_guardian_share: float = 0.55
     staff_login_suffix: str = ""  # keeps generated staff logins unique across many schools
+    #: When set, this many students are spread over the classes (the first classes get one
+    #: more when it does not divide evenly) instead of ``students_per_class`` in each.
+    students_total: int | None = None
 
 
 @dataclass
@@ -474,9 +477,9 @@ def seed_school(spec: SchoolSpec, *, today: datetime.date, password: str) -> See
     numbers: list[str] = []
     next_number = spec.first_login_number
     birth_base = starts.year - 7
-    for school_class in classes:
+    for index, school_class in enumerate(classes):
         people = sorted(
-            (_person(rng) for _ in range(spec.students_per_class)), key=lambda p: (p[1], p[0])
+            (_person(rng) for _ in range(_class_size(spec, index))), key=lambda p: (p[1], p[0])
         )
         for first, last, _female in people:
             guardians = []
@@ -589,6 +592,13 @@ def seed_school(spec: SchoolSpec, *, today: datetime.date, password: str) -> See
                 )
     Course.objects.bulk_create(courses, batch_size=1000)
     return SeededSchool(school, year, classes, teachers, staff_by_login, subjects, courses)
+
+
+def _class_size(spec: SchoolSpec, index: int) -> int:
+    if spec.students_total is None:
+        return spec.students_per_class
+    base, extra = divmod(spec.students_total, len(spec.class_names))
+    return base + (1 if index < extra else 0)
 
 
 _ASCII = str.maketrans("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ", "acelnoszzACELNOSZZ")

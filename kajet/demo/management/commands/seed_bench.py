@@ -1,0 +1,254 @@
+"""``manage.py seed_bench --size xs|s|m|l``: deterministic datasets for the benchmarks (bench/).
+
+======  =======  ===================  ========  ========
+size    schools  students per school  classes   teachers
+======  =======  ===================  ========  ========
+xs      1        50                   2         8
+s       1        300                  14        35
+m       1        1,000                40        100
+l       100      400                  16        40
+======  =======  ===================  ========  ========
+
+The structure comes from ``kajet.school.seeding.seed_school`` (bulk inserts); then every module
+adds its data through ``kajet.demo.hooks.run_data_hooks(..., scale=size)``.
+
+The command refuses to touch a database that already has schools unless ``--add`` is given;
+with ``--add`` the bench schools are added next to the existing ones (bench logins never collide
+with the demo logins: family numbers start at 2,000,001 in blocks of 10,000 per school, staff
+logins carry the school's ``b<N>.`` prefix or ``.b<N>`` suffix). Loading the same size twice
+is refused.
+
+Logins of school 1 (every role; password ``kajet-bench``) are written to
+``var/bench-logins.json`` as ``[{"school", "role", "login", "password", "name"}]``, the shape of
+``demo-logins.json``. Every login of every bench school has that password.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+from kajet.accounts.models import Role, User
+from kajet.core.models import School
+from kajet.demo.hooks import run_data_hooks
+from kajet.school.models import Course
+from kajet.school.seeding import SchoolSpec, SeededSchool, StaffSpec, seed_school
+
+BENCH_PASSWORD = "kajet-bench"
+LOGINS_FILE = "bench-logins.json"
+#: Family login numbers of bench school N start at FIRST_NUMBER + (N - 1) * NUMBER_BLOCK.
+FIRST_NUMBER = 2_000_001
+NUMBER_BLOCK = 10_000
+CITIES = ["Kraków", "Łódź", "Wrocław", "Poznań", "Gdynia", "Lublin", "Białystok", "Toruń"]
+
+
+@dataclass(frozen=True)
+class BenchSize:
+    schools: int
+    students: int  # per school
+    class_names: tuple[str, ...]
+    teachers: int  # per school, the named bench teachers included
+
+
+def _classes(letters: str, levels: range = range(8, 0, -1)) -> tuple[str, ...]:
+    """Oldest classes first, so that the bench family (the first one) is in a class with many
+    subjects and a group-split subject."""
+    return tuple(f"{level}{letter}" for level in levels for letter in letters)
+
+
+SIZES: dict[str, BenchSize] = {
+    "xs": BenchSize(1, 50, ("8a", "4a"), 8),
+    # 8a–1a and 8b–3b: 14 classes.
+    "s": BenchSize(1, 300, _classes("a") + _classes("b", range(8, 2, -1)), 35),
+    "m": BenchSize(1, 1000, _classes("abcde"), 100),
+    "l": BenchSize(100, 400, _classes("ab"), 40),
+}
+
+#: (login suffix, first name, last name, roles, homeroom teacher of the first class?)
+NAMED_STAFF: list[tuple[str, str, str, list[str], bool]] = [
+    ("teacher", "Joanna", "Żmuda", [Role.TEACHER], False),
+    ("homeroom", "Katarzyna", "Łęcka", [Role.TEACHER], True),
+    ("principal", "Halina", "Świątek", [Role.PRINCIPAL], False),
+    ("admin", "Robert", "Sowiński", [Role.SCHOOL_ADMIN], False),
+    ("secretariat", "Monika", "Kubiak", [Role.SECRETARIAT], False),
+    ("pedagogue", "Ewa", "Gołąb", [Role.PEDAGOGUE], False),
+    ("psychologist", "Tadeusz", "Bąk", [Role.PSYCHOLOGIST], False),
+]
+ROLE_OF_NAMED = {
+    "teacher": "teacher",
+    "homeroom": "homeroom_teacher",
+    "principal": "principal",
+    "admin": "school_admin",
+    "secretariat": "secretariat",
+    "pedagogue": "pedagogue",
+    "psychologist": "psychologist",
+}
+
+
+def school_spec(size: str, number: int) -> SchoolSpec:
+    """The spec of bench school ``number`` (1-based) of a size."""
+    bench = SIZES[size]
+    # At most two guardian numbers per student must fit in the school's block.
+    assert bench.students * 2 < NUMBER_BLOCK
+    return SchoolSpec(
+        name=f"Szkoła Podstawowa nr {number} (test wydajności {size.upper()})",
+        short_name=f"Bench {size.upper()} {number}",
+        city=CITIES[(number - 1) % len(CITIES)],
+        class_names=list(bench.class_names),
+        students_per_class=0,
+        students_total=bench.students,
+        teachers=bench.teachers,
+        first_login_number=FIRST_NUMBER + (number - 1) * NUMBER_BLOCK,
+        seed=10_000 + number,
+        staff_login_suffix=f".b{number}",
+        named_staff=[
+            StaffSpec(
+                f"b{number}.{suffix}",
+                first,
+                last,
+                list(roles),
+                homeroom_of=bench.class_names[0] if homeroom else None,
+            )
+            for suffix, first, last, roles, homeroom in NAMED_STAFF
+        ],
+    )
+
+
+def bench_logins(seeded: SeededSchool, spec: SchoolSpec) -> list[dict[str, str]]:
+    """Every role of one seeded bench school: its first family and its named staff."""
+    family = str(spec.first_login_number)
+    users = {u.login: u for u in User.objects.filter(login__in=[family, family + "u"])}
+    rows = [
+        ("guardian", users[family]),
+        ("student", users[family + "u"]),
+    ]
+    for named in spec.named_staff:
+        suffix = named.login.split(".", 1)[1]
+        rows.append((ROLE_OF_NAMED[suffix], seeded.staff_by_login[named.login]))
+    return [
+        {
+            "school": spec.short_name,
+            "role": role,
+            "login": user.login,
+            "password": BENCH_PASSWORD,
+            "name": user.full_name,
+        }
+        for role, user in rows
+    ]
+
+
+def give_busiest_load(seeded: SeededSchool, login: str) -> None:
+    """Swap teaching loads so that the named bench teacher ``login`` teaches as many courses as
+    the busiest teacher without a class of their own (a realistic worst case for the teacher's
+    pages); homeroom teachers keep teaching their classes."""
+    named = seeded.staff_by_login[login]
+    load: dict[int, int] = {}
+    for course in seeded.courses:
+        load[course.teacher_id] = load.get(course.teacher_id, 0) + 1
+    homeroom = {c.homeroom_teacher_id for c in seeded.classes}
+    candidates = [t for t in seeded.teachers if t.pk not in homeroom]
+    busiest = max(candidates, key=lambda t: (load.get(t.pk, 0), -t.pk))
+    if busiest.pk == named.pk:
+        return
+    changed = []
+    for course in seeded.courses:
+        if course.teacher_id == busiest.pk:
+            course.teacher = named
+        elif course.teacher_id == named.pk:
+            course.teacher = busiest
+        else:
+            continue
+        changed.append(course)
+    Course.objects.bulk_update(changed, ["teacher"], batch_size=500)
+
+
+@dataclass
+class SeedTimes:
+    structure: float = 0.0
+    modules: float = 0.0
+
+
+def seed_bench(
+    size: str, *, today: datetime.date, progress: Any = None
+) -> tuple[list[dict[str, str]], SeedTimes]:
+    """Seed every school of a size; returns the logins of school 1 and the time spent."""
+    times = SeedTimes()
+    logins: list[dict[str, str]] = []
+    count = SIZES[size].schools
+    for number in range(1, count + 1):
+        spec = school_spec(size, number)
+        with transaction.atomic():
+            started = time.perf_counter()
+            seeded = seed_school(spec, today=today, password=BENCH_PASSWORD)
+            give_busiest_load(seeded, spec.named_staff[0].login)
+            structured = time.perf_counter()
+            run_data_hooks(seeded, today=today, scale=size)
+            done = time.perf_counter()
+            if number == 1:
+                logins = bench_logins(seeded, spec)
+        times.structure += structured - started
+        times.modules += done - structured
+        if progress is not None and (count == 1 or number % 10 == 0 or number == count):
+            progress(
+                f"school {number}/{count}: structure {times.structure:.1f} s, "
+                f"module data {times.modules:.1f} s (cumulative)"
+            )
+    return logins, times
+
+
+def write_bench_logins(logins: list[dict[str, str]]) -> Path:
+    path = Path(settings.VAR_DIR) / LOGINS_FILE
+    path.write_text(json.dumps(logins, ensure_ascii=False, indent=2))
+    return path
+
+
+class Command(BaseCommand):
+    help = "Create a deterministic benchmark dataset and write var/bench-logins.json."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--size", choices=sorted(SIZES), required=True)
+        parser.add_argument(
+            "--add",
+            action="store_true",
+            help="Add the bench schools to a database that already has schools "
+            "(by default the command refuses).",
+        )
+        parser.add_argument(
+            "--today",
+            type=datetime.date.fromisoformat,
+            default=None,
+            help="The date the data is built around (YYYY-MM-DD; default: today).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        size: str = options["size"]
+        today: datetime.date = options["today"] or timezone.localdate()
+        with scopes_disabled():
+            if School.objects.exists() and not options["add"]:
+                raise CommandError(
+                    "The database already has schools; use a fresh database "
+                    "or pass --add to add the bench schools to it."
+                )
+            first = school_spec(size, 1)
+            if User.objects.filter(login=first.named_staff[0].login).exists():
+                raise CommandError("Bench data is already loaded in this database.")
+            started = time.perf_counter()
+            logins, times = seed_bench(size, today=today, progress=self.stdout.write)
+        path = write_bench_logins(logins)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Bench dataset {size.upper()} created in {time.perf_counter() - started:.1f} s "
+                f"(structure {times.structure:.1f} s, module data {times.modules:.1f} s); "
+                f"logins in {path} (password {BENCH_PASSWORD})"
+            )
+        )
