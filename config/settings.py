@@ -83,6 +83,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kajet.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -165,6 +166,7 @@ SESSION_COOKIE_AGE = int(os.environ.get("KAJET_SESSION_MAX_HOURS", "12")) * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "kajet.core.views.csrf_failure"
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -191,6 +193,9 @@ KAJET_SIGNIN_WINDOW_MINUTES = 15
 KAJET_SIGNIN_LOCK_MINUTES = 15
 # Failures from one address (any login) within the window before the address is throttled.
 KAJET_SIGNIN_MAX_FAILURES_PER_IP = 50
+# API tokens: absolute lifetime and the idle time after which an unused token dies.
+KAJET_TOKEN_DAYS = int(os.environ.get("KAJET_TOKEN_DAYS", "90"))
+KAJET_TOKEN_IDLE_DAYS = int(os.environ.get("KAJET_TOKEN_IDLE_DAYS", "30"))
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "pl"
@@ -220,6 +225,9 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+# Whole request bodies (file uploads included) above this are refused with 413 by
+# kajet.core.middleware.RequestSizeLimitMiddleware before anything reads them.
+KAJET_MAX_REQUEST_BYTES = int(os.environ.get("KAJET_MAX_REQUEST_MB", "25")) * 1024 * 1024
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

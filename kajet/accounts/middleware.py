@@ -1,5 +1,10 @@
 """Session rules for signed-in web users: idle timeout per role and school, absolute
-lifetime, forced password change, and the school's two-factor requirement."""
+lifetime, forced password change, and the school's two-factor requirement.
+
+API requests signed in with a token never reach these rules as a user (the token is checked
+by the API's own authentication, with its own idle and absolute limits); API requests made
+with the browser session do, and get JSON answers instead of redirects.
+"""
 
 from __future__ import annotations
 
@@ -9,30 +14,25 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from kajet.accounts.models import User, UserSession
+from kajet.accounts.services import idle_limit_seconds
+
+__all__ = ["SessionGuardMiddleware", "idle_limit_seconds"]
 
 #: How often (seconds) the last-activity time is written back: at most once a minute, so a
 #: busy page does not turn every read into a write.
 TOUCH_EVERY = 60
 
 #: Paths a user who must change the password (or set up 2FA) can still open.
-ALWAYS_ALLOWED_PREFIXES = ("/static/", "/i18n/", "/healthz", "/konto/wyloguj", "/api/")
-
-
-def idle_limit_seconds(user: User) -> int:
-    school = user.school
-    if school is None:
-        return 30 * 60
-    minutes = (
-        school.staff_idle_minutes if user.kind == User.Kind.STAFF else school.family_idle_minutes
-    )
-    return int(minutes) * 60
+ALWAYS_ALLOWED_PREFIXES = ("/static/", "/i18n/", "/healthz", "/konto/wyloguj")
+API_PREFIX = "/api/"
 
 
 class SessionGuardMiddleware:
@@ -44,6 +44,7 @@ class SessionGuardMiddleware:
         if not user.is_authenticated or not isinstance(user, User):
             return self.get_response(request)
         session = request.session
+        is_api = request.path.startswith(API_PREFIX)
         now = time.time()
         if "kajet_started" not in session:  # a session made by login() outside session_start
             session["kajet_started"] = session["kajet_seen"] = now
@@ -53,28 +54,36 @@ class SessionGuardMiddleware:
             key = session.session_key
             if key:
                 UserSession.objects.filter(key=key).update(ended_at=timezone.now())
-            logout(request)
+            logout(request)  # deletes the session on the server and forgets the user
+            if is_api:
+                return self.get_response(request)  # goes on as an anonymous request
             messages.info(request, _("Your session has expired. Please sign in again."))
-            return redirect(f"{reverse('accounts:login')}?next={request.path}")
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('accounts:login')}?{query}")
         if now - seen > TOUCH_EVERY:
             session["kajet_seen"] = now
             if session.session_key:
                 UserSession.objects.filter(key=session.session_key).update(
                     last_seen_at=timezone.now()
                 )
-        allowed = request.path.startswith(ALWAYS_ALLOWED_PREFIXES)
-        if user.must_change_password and not allowed:
+        if request.path.startswith(ALWAYS_ALLOWED_PREFIXES):
+            return self.get_response(request)
+        if user.must_change_password:
             target = reverse("accounts:password_change")
-            if request.path != target:
-                return redirect(target)
         elif (
             user.kind == User.Kind.STAFF
             and user.school is not None
             and user.school.require_staff_2fa
             and not session.get("kajet_2fa")
-            and not allowed
         ):
+            # No code was given in this session: set up (or confirm) two-factor sign-in.
             target = reverse("accounts:totp_setup")
-            if request.path != target:
-                return redirect(target)
+        else:
+            return self.get_response(request)
+        if is_api:
+            return JsonResponse(
+                {"detail": _("Finish the step shown on the web page first.")}, status=403
+            )
+        if request.path != target:
+            return redirect(target)
         return self.get_response(request)

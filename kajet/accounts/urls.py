@@ -12,6 +12,7 @@ urlpatterns = [
     path("sesje/", views.sessions, name="sessions"),
     path("sesje/<int:device_id>/zakoncz/", views.session_end, name="session_end"),
     path("sesje/zakoncz-inne/", views.sessions_end_others, name="sessions_end_others"),
+    path("historia-logowan/", views.signin_history, name="signin_history"),
     path("dwuetapowe/", views.totp_setup, name="totp_setup"),
     path("dwuetapowe/wylacz/", views.totp_disable, name="totp_disable"),
 ]

@@ -17,10 +17,12 @@ from django.views.decorators.http import require_POST
 
 from kajet.accounts import services
 from kajet.accounts.forms import OtpForm, PasswordChangeForm, SignInForm
+from kajet.accounts.http import request_user
 from kajet.accounts.models import SignInAttempt, User, UserSession
 
 SIGNIN_KINDS = {"rodzina": "family", "pracownik": "staff"}
-GENERIC_ERROR = _("Wrong login or password. Also check that you chose the right kind of account.")
+#: How many sign-in attempts the history page lists.
+HISTORY_LENGTH = 50
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -30,17 +32,6 @@ def _safe_next(request: HttpRequest) -> str:
     ):
         return target
     return reverse("dashboard:home")
-
-
-def _refusal_message(result: str) -> str:
-    if result == SignInAttempt.Result.LOCKED:
-        return _(
-            "Too many failed sign-in attempts. This account is locked for 15 minutes. "
-            "If you have forgotten your password, ask the school office for a new one."
-        )
-    if result == SignInAttempt.Result.THROTTLED:
-        return _("Too many failed sign-in attempts from this network. Try again in 15 minutes.")
-    return str(GENERIC_ERROR)
 
 
 @never_cache
@@ -68,7 +59,7 @@ def signin(request: HttpRequest) -> HttpResponse:
             request.session["kajet_pending_user"] = result.user.pk
             request.session["kajet_pending_next"] = _safe_next(request)
             return redirect("accounts:signin_otp")
-        error = _refusal_message(result.result)
+        error = services.refusal_message(result.result)
     status = 200 if not error else 400
     return render(
         request,
@@ -85,6 +76,7 @@ def signin(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@sensitive_post_parameters("code")
 def signin_otp(request: HttpRequest) -> HttpResponse:
     pending = request.session.get("kajet_pending_user")
     if not pending:
@@ -100,14 +92,13 @@ def signin_otp(request: HttpRequest) -> HttpResponse:
         )
         if result.ok:
             target = request.session.get("kajet_pending_next") or reverse("dashboard:home")
-            services.session_start(request=request, user=user)
-            request.session["kajet_2fa"] = True
+            services.session_start(request=request, user=user, two_factor=True)
             return redirect(target)
         if result.result in (SignInAttempt.Result.LOCKED, SignInAttempt.Result.THROTTLED):
-            request.session.pop("kajet_pending_user", None)
-            error = _refusal_message(result.result)
-        else:
-            error = _("The code is not correct. Enter the current code from your app.")
+            # Start again from the password: a locked login cannot keep guessing codes.
+            for key in services.PENDING_KEYS:
+                request.session.pop(key, None)
+        error = services.refusal_message(result.result)
     return render(
         request,
         "accounts/signin_otp.html",
@@ -127,21 +118,14 @@ def signout(request: HttpRequest) -> HttpResponse:
 @never_cache
 @sensitive_post_parameters("current_password", "new_password", "new_password_again")
 def password_change(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = request_user(request)
     forced = user.must_change_password
     form = PasswordChangeForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         services.password_change(user=user, new_password=form.cleaned_data["new_password"])
-        # Keep this session valid after the hash changed; other sessions are offered to end.
-        from django.contrib.auth import update_session_auth_hash
-
-        update_session_auth_hash(request, user)
+        remaining = services.session_after_password_change(request=request, user=user)
         messages.success(request, _("Your password has been changed."))
-        others = UserSession.objects.filter(user=user, ended_at__isnull=True).exclude(
-            key=request.session.session_key or ""
-        )
-        if others.exists():
+        if remaining:
             return redirect(f"{reverse('accounts:sessions')}?po_zmianie=1")
         return redirect("dashboard:home")
     return render(
@@ -155,8 +139,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 def sessions(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = request_user(request)
     devices = services.device_sessions_for(user)
     current_key = request.session.session_key
     return render(
@@ -167,23 +150,34 @@ def sessions(request: HttpRequest) -> HttpResponse:
             "current_key": current_key,
             "after_password_change": request.GET.get("po_zmianie") == "1",
             "last_sign_in": services.last_successful_sign_in(user),
-            "recent_attempts": SignInAttempt.objects.filter(user=user).order_by("-at")[:10],
+            "recent_attempts": services.sign_in_history(user, limit=5),
         },
+    )
+
+
+@login_required
+@never_cache
+def signin_history(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    return render(
+        request,
+        "accounts/signin_history.html",
+        {"attempts": services.sign_in_history(user, limit=HISTORY_LENGTH)},
     )
 
 
 @login_required
 @require_POST
 def session_end(request: HttpRequest, device_id: int) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = request_user(request)
     device = UserSession.objects.filter(pk=device_id, user=user, ended_at__isnull=True).first()
     if device is None:
         raise Http404
-    is_current = device.key == request.session.session_key
-    services.device_session_end(user=user, device=device)
-    if is_current:
+    if device.key == request.session.session_key:
+        services.session_end(request=request)  # signing out here
+        messages.success(request, _("You have been signed out."))
         return redirect("accounts:login")
+    services.device_session_end(user=user, device=device)
     messages.success(request, _("The session has been ended."))
     return redirect("accounts:sessions")
 
@@ -191,8 +185,7 @@ def session_end(request: HttpRequest, device_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def sessions_end_others(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = request_user(request)
     count = services.device_sessions_end_others(user=user, keep_key=request.session.session_key)
     messages.success(request, _("Other sessions ended: %(count)d.") % {"count": count})
     return redirect("accounts:sessions")
@@ -200,22 +193,43 @@ def sessions_end_others(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @never_cache
+@sensitive_post_parameters("code")
 def totp_setup(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    """Turn two-factor sign-in on: scan the QR code (or type the key), confirm with a code.
+
+    With it on, the page offers to turn it off (with a current code). A session that has not
+    given a code yet (the school started to require it after this sign-in) is asked for one.
+    """
+    user = request_user(request)
     if user.kind != User.Kind.STAFF:
         raise Http404
-    confirmed = services.totp_device_confirmed(user)
+    required = bool(user.school and user.school.require_staff_2fa)
     form = OtpForm(request.POST or None)
-    if confirmed:
-        return render(request, "accounts/totp_setup.html", {"confirmed": True, "form": None})
+    if services.totp_device_confirmed(user):
+        if required and not request.session.get("kajet_2fa"):
+            if request.method == "POST" and form.is_valid():
+                if services.totp_verify(user=user, code=form.cleaned_data["code"]):
+                    request.session["kajet_2fa"] = True
+                    return redirect("dashboard:home")
+                form.add_error("code", services.refusal_message(SignInAttempt.Result.BAD_OTP))
+            return render(
+                request,
+                "accounts/totp_setup.html",
+                {"confirmed": True, "verify": True, "form": form, "required": required},
+                status=400 if form.errors else 200,
+            )
+        return render(
+            request,
+            "accounts/totp_setup.html",
+            {"confirmed": True, "form": OtpForm(), "required": required},
+        )
+    device = services.totp_setup_start(user=user)
     if request.method == "POST" and form.is_valid():
         if services.totp_confirm(user=user, code=form.cleaned_data["code"]):
             request.session["kajet_2fa"] = True
             messages.success(request, _("Two-factor sign-in is on."))
             return redirect("accounts:totp_setup")
-        form.add_error("code", _("The code is not correct. Enter the current code from your app."))
-    device = services.totp_setup_start(user=user) if request.method == "GET" else user.totp
+        form.add_error("code", services.refusal_message(SignInAttempt.Result.BAD_OTP))
     uri = services.totp_uri(device)
     qr_svg = segno.make(uri, error="m").svg_inline(scale=5, title=str(_("QR code to scan")))
     return render(
@@ -226,7 +240,7 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
             "form": form,
             "secret": device.secret,
             "qr_svg": qr_svg,
-            "required": bool(user.school and user.school.require_staff_2fa),
+            "required": required,
         },
         status=400 if form.errors else 200,
     )
@@ -234,13 +248,19 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@sensitive_post_parameters("code")
 def totp_disable(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    """Turn two-factor sign-in off; needs a current code (a borrowed unlocked browser is not
+    enough), and is refused when the school requires it."""
+    user = request_user(request)
     if user.kind != User.Kind.STAFF:
         raise Http404
     if user.school and user.school.require_staff_2fa:
         messages.error(request, _("Your school requires two-factor sign-in for staff."))
+        return redirect("accounts:totp_setup")
+    form = OtpForm(request.POST)
+    if not form.is_valid() or not services.totp_verify(user=user, code=form.cleaned_data["code"]):
+        messages.error(request, services.refusal_message(SignInAttempt.Result.BAD_OTP))
         return redirect("accounts:totp_setup")
     services.totp_disable(user=user)
     request.session.pop("kajet_2fa", None)

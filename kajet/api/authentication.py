@@ -1,4 +1,9 @@
-"""Bearer tokens for mobile and third-party clients (``Authorization: Bearer <token>``)."""
+"""Bearer tokens for mobile and third-party clients (``Authorization: Bearer <token>``).
+
+A token is a ``UserSession`` of kind API: listed on the sessions page, ended there or by
+``DELETE /api/v1/auth/token``, and refused once ended, expired (``KAJET_TOKEN_DAYS``) or idle
+(``KAJET_TOKEN_IDLE_DAYS``). Only its SHA-256 is stored.
+"""
 
 from __future__ import annotations
 

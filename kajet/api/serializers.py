@@ -18,6 +18,7 @@ class TokenOutput(serializers.Serializer):
 
 class ErrorOutput(serializers.Serializer):
     detail = serializers.CharField()
+    code = serializers.CharField(required=False, help_text="`otp`: send the two-factor code")
 
 
 class SchoolOutput(serializers.Serializer):
@@ -57,5 +58,5 @@ class MeOutput(serializers.Serializer):
     last_name = serializers.CharField()
     kind = serializers.CharField()
     roles = serializers.ListField(child=serializers.CharField())
-    school = SchoolOutput()
+    school = SchoolOutput(allow_null=True)
     students = StudentBriefOutput(many=True)

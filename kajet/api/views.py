@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,14 +18,25 @@ from rest_framework.views import APIView
 from kajet.accounts import services
 from kajet.accounts.models import SignInAttempt, User, UserSession
 from kajet.api import serializers as s
+from kajet.api.authentication import BearerTokenAuthentication
 from kajet.api.base import ScopedAPIView
 from kajet.school.access import PERMISSIONS, access_student, roles_of
 from kajet.school.family import family_students
 from kajet.school.models import Guardianship
 
+#: OpenAPI security of an operation that accepts only a bearer token (typed loosely: the
+#: stubs declare a list of names, drf-spectacular takes security requirement objects).
+BEARER_ONLY: Any = [{"bearerAuth": []}]
+
 
 class TokenView(APIView):
-    """Sign in for an API token; the same throttle and records as the web sign-in."""
+    """Sign in for an API token, and sign the token out.
+
+    POST goes through exactly the web sign-in's services: the same throttle (checked before
+    any password hash), the same generic refusal, the same records (``via="api"``). A staff
+    member with two-factor sign-in sends the code as ``otp``; staff of a school that requires
+    two-factor sign-in must set it up on the web before an app can sign in.
+    """
 
     permission_classes = [AllowAny]
     authentication_classes: list[Any] = []
@@ -32,9 +44,21 @@ class TokenView(APIView):
 
     @extend_schema(
         request=s.TokenInput,
-        responses={201: s.TokenOutput, 400: s.ErrorOutput, 429: s.ErrorOutput},
+        responses={
+            201: s.TokenOutput,
+            400: s.ErrorOutput,
+            403: s.ErrorOutput,
+            429: s.ErrorOutput,
+        },
         auth=[],
         summary="Create an API token",
+        description=(
+            "Returns a bearer token for `Authorization: Bearer <token>`. The token ends when "
+            "it is revoked (DELETE, or the sessions page), after 30 days without use, or 90 "
+            "days after it was issued (deployment settings KAJET_TOKEN_IDLE_DAYS and "
+            "KAJET_TOKEN_DAYS). Failed attempts count toward the same lock as the web "
+            "sign-in (429 while locked)."
+        ),
     )
     def post(self, request: Request) -> Response:
         data = s.TokenInput(data=request.data)
@@ -49,7 +73,7 @@ class TokenView(APIView):
             code = data.validated_data.get("otp") or ""
             if not code:
                 return Response(
-                    {"detail": _("A two-factor code is required (field “otp”).")},
+                    {"detail": _("A two-factor code is required (field “otp”)."), "code": "otp"},
                     status=status.HTTP_400_BAD_REQUEST,
                 )
             result = services.signin_check_otp(
@@ -57,12 +81,18 @@ class TokenView(APIView):
             )
         if result.result in (SignInAttempt.Result.LOCKED, SignInAttempt.Result.THROTTLED):
             return Response(
-                {"detail": _("Too many failed sign-in attempts. Try again in 15 minutes.")},
+                {"detail": services.refusal_message(result.result)},
                 status=status.HTTP_429_TOO_MANY_REQUESTS,
             )
         if not result.ok or result.user is None:
             return Response(
-                {"detail": _("Wrong login or password.")}, status=status.HTTP_400_BAD_REQUEST
+                {"detail": services.refusal_message(result.result)},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        if services.two_factor_setup_required(result.user):
+            return Response(
+                {"detail": _("Your school requires two-factor sign-in: set it up on the web.")},
+                status=status.HTTP_403_FORBIDDEN,
             )
         token = services.api_token_create(request=request._request, user=result.user)
         return Response(
@@ -70,15 +100,22 @@ class TokenView(APIView):
             status=status.HTTP_201_CREATED,
         )
 
-    @extend_schema(responses={204: None}, summary="Revoke the current API token")
+    @extend_schema(
+        request=None,
+        responses={204: None, 401: s.ErrorOutput},
+        auth=BEARER_ONLY,
+        summary="Revoke the current API token",
+    )
     def delete(self, request: Request) -> Response:
-        from kajet.api.authentication import BearerTokenAuthentication
-
-        found = BearerTokenAuthentication().authenticate(request)
+        try:
+            found = BearerTokenAuthentication().authenticate(request)
+        except AuthenticationFailed:
+            found = None
         if found is None:
             return Response(
-                {"detail": _("Authentication credentials were not provided.")},
+                {"detail": _("A valid bearer token is required.")},
                 status=status.HTTP_401_UNAUTHORIZED,
+                headers={"WWW-Authenticate": "Bearer"},
             )
         user, device = found
         assert isinstance(device, UserSession)
@@ -87,7 +124,14 @@ class TokenView(APIView):
 
 
 class MeView(ScopedAPIView):
-    @extend_schema(responses=s.MeOutput, summary="The signed-in user")
+    @extend_schema(
+        responses=s.MeOutput,
+        summary="The signed-in user",
+        description=(
+            "The user, their roles and school; `students` lists a guardian's children or, for "
+            "a student, their own record (empty for staff)."
+        ),
+    )
     def get(self, request: Request) -> Response:
         user = request.user
         assert isinstance(user, User)
@@ -106,7 +150,14 @@ class MeView(ScopedAPIView):
 
 
 class StudentView(ScopedAPIView):
-    @extend_schema(responses={200: s.StudentOutput, 404: s.ErrorOutput}, summary="A student")
+    @extend_schema(
+        responses={200: s.StudentOutput, 404: s.ErrorOutput},
+        summary="A student",
+        description=(
+            "Under the same access rules as the pages: 404 for a student the user may not "
+            "see. `guardians` is present for staff only."
+        ),
+    )
     def get(self, request: Request, student_id: int) -> Response:
         user = request.user
         student = access_student(user, student_id)

@@ -1,11 +1,13 @@
-"""Opens the school scope once, at the edge, for every page request."""
+"""Opens the school scope once, at the edge, for every page request; refuses oversized
+requests before anything reads them."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django_scopes import scope
@@ -51,3 +53,34 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuses a request whose declared body is larger than ``KAJET_MAX_REQUEST_BYTES`` with
+    413 before anything reads it. Django's DATA_UPLOAD_MAX_MEMORY_SIZE covers form fields
+    only (a 400); this also covers file uploads, which Django would otherwise stream to disk
+    without limit. Pages get a friendly page, the API a JSON error."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.KAJET_MAX_REQUEST_BYTES:
+            return request_too_large(request)
+        return self.get_response(request)
+
+
+def request_too_large(request: HttpRequest) -> HttpResponse:
+    megabytes = settings.KAJET_MAX_REQUEST_BYTES // (1024 * 1024)
+    if request.path.startswith("/api/"):
+        message = translation.gettext("The request is too large (at most %(mb)d MB).") % {
+            "mb": megabytes
+        }
+        return JsonResponse({"detail": message}, status=413)
+    # No request context: nothing below this middleware (session, user) has run.
+    body = render_to_string("core/413.html", {"megabytes": megabytes})
+    return HttpResponse(body, status=413)

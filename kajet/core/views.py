@@ -1,4 +1,5 @@
-"""Cross-cutting pages: health check, the benchmark no-op, error pages."""
+"""Cross-cutting pages: health check, the benchmark no-op, error pages (none of them shows
+internals: no traceback, no settings, no reason strings)."""
 
 from __future__ import annotations
 
@@ -37,3 +38,9 @@ def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "403.html", status=403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a friendly 403 that reveals nothing (Django's default page explains
+    the CSRF mechanism and, with DEBUG, the reason)."""
+    return render(request, "core/403_csrf.html", status=403)
