@@ -1,0 +1,87 @@
+"""Page-shaped reads of the notice board, each with a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+
+from kajet.accounts.models import User
+from kajet.noticeboard.access import announcements_visible_to
+from kajet.noticeboard.models import Announcement, AnnouncementRead
+from kajet.school.models import Course, Guardianship, SchoolClass, Student
+
+
+def current_q(today: datetime.date) -> Q:
+    return Q(shown_from__lte=today) & (Q(shown_until__isnull=True) | Q(shown_until__gte=today))
+
+
+def _with_read_flag(qs: QuerySet[Announcement], user: Any) -> QuerySet[Announcement]:
+    return qs.annotate(
+        is_read=Exists(AnnouncementRead.objects.filter(announcement=OuterRef("pk"), user=user))
+    )
+
+
+def announcements_current_for(
+    *, user: Any, today: datetime.date, limit: int | None = None
+) -> list[Announcement]:
+    """What the user's board shows today: pinned first, newest first, ``is_read`` on each
+    (authors and classes loaded). Two queries."""
+    qs = (
+        _with_read_flag(announcements_visible_to(user).filter(current_q(today)), user)
+        .select_related("author")
+        .prefetch_related(Prefetch("classes", queryset=SchoolClass.objects.order_by("name")))
+        .order_by("-pinned", "-shown_from", "-id")
+    )
+    if limit is not None:
+        qs = qs[:limit]
+    return list(qs)
+
+
+def announcements_written_by(*, user: Any) -> list[Announcement]:
+    """The author's own announcements (past, current and scheduled) with read counts."""
+    return list(
+        Announcement.objects.filter(author=user, deleted_at__isnull=True)
+        .annotate(read_count=Count("reads"))
+        .prefetch_related(Prefetch("classes", queryset=SchoolClass.objects.order_by("name")))
+        .order_by("-shown_from", "-id")
+    )
+
+
+def audience_users(announcement: Announcement) -> QuerySet[User]:
+    """The active logins an announcement is addressed to (authors and overseers aside)."""
+    A = Announcement.Audience
+    users = User.objects.filter(school_id=announcement.school_id, is_active=True)
+    if announcement.audience == A.SCHOOL:
+        return users.exclude(kind=User.Kind.OPERATOR)
+    if announcement.audience == A.STAFF:
+        return users.filter(kind=User.Kind.STAFF)
+    if announcement.audience == A.GUARDIANS:
+        return users.filter(kind=User.Kind.GUARDIAN)
+    if announcement.audience == A.STUDENTS:
+        return users.filter(kind=User.Kind.STUDENT)
+    class_ids = announcement.classes.values("pk")
+    students = Student.objects.filter(school_class__in=class_ids, left_on__isnull=True)
+    return users.filter(
+        Q(pk__in=students.values("user_id"))
+        | Q(
+            pk__in=Guardianship.objects.filter(student__in=students.values("pk")).values(
+                "guardian_id"
+            )
+        )
+        | Q(pk__in=Course.objects.filter(school_class__in=class_ids).values("teacher_id"))
+        | Q(pk__in=SchoolClass.objects.filter(pk__in=class_ids).values("homeroom_teacher_id"))
+    )
+
+
+def announcement_reads(announcement: Announcement) -> dict[str, Any]:
+    """Who has read an announcement (with when) and how many it is addressed to, its
+    author aside. Two queries."""
+    reads = list(
+        AnnouncementRead.objects.filter(announcement=announcement)
+        .select_related("user")
+        .order_by("read_at", "id")
+    )
+    audience = audience_users(announcement).exclude(pk=announcement.author_id)
+    return {"reads": reads, "audience_count": audience.count()}
