@@ -145,3 +145,55 @@ def access_course(user: Any, course_id: int) -> Course:
         return qs.get(pk=course_id)
     except Course.DoesNotExist:
         raise Http404 from None
+
+
+# --- the school office's pages ---------------------------------------------------------------
+
+
+def office_sections(user: Any) -> bool:
+    """Whether the user sees the school office hub (and its navigation entry)."""
+    return can(user, "student.manage") or can(user, "structure.manage") or can(user, "staff.view")
+
+
+def access_managed_student(user: Any, student_id: int) -> Student:
+    """A student of the user's school, for those who manage students; 404 otherwise."""
+    require(user, "student.manage")
+    try:
+        return Student.objects.select_related("user", "school_class", "school").get(
+            pk=student_id, school_id=user.school_id
+        )
+    except Student.DoesNotExist:
+        raise Http404 from None
+
+
+def access_managed_class(user: Any, class_id: int) -> SchoolClass:
+    """A class of the user's school, for those who manage students; 404 otherwise."""
+    require(user, "student.manage")
+    try:
+        return SchoolClass.objects.select_related("year", "school").get(
+            pk=class_id, school_id=user.school_id
+        )
+    except SchoolClass.DoesNotExist:
+        raise Http404 from None
+
+
+def access_guardian(user: Any, guardian_id: int) -> User:
+    """A guardian login of the user's school, for those who manage students; 404 otherwise."""
+    require(user, "student.manage")
+    try:
+        return User.objects.select_related("school").get(
+            pk=guardian_id, school_id=user.school_id, kind=User.Kind.GUARDIAN
+        )
+    except User.DoesNotExist:
+        raise Http404 from None
+
+
+def access_child_for_reset(user: Any, student_id: int) -> Student:
+    """A guardian's own enrolled child whose password the guardian may reset; 404 otherwise."""
+    if Role.GUARDIAN not in roles_of(user):
+        raise Http404
+    require(user, "student.reset_password")
+    child = access_child(user, student_id)
+    if not child.is_enrolled:
+        raise Http404
+    return child

@@ -5,3 +5,11 @@ class SchoolConfig(AppConfig):
     name = "kajet.school"
     label = "school"
     verbose_name = "School structure"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from kajet.core.navigation import NavItem, register
+        from kajet.school.access import office_sections
+
+        register(NavItem("school", _("School office"), "school:hub", 80, office_sections))

@@ -15,14 +15,27 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Model
 from django.utils import timezone
 
 from kajet.accounts.models import StaffRole, User
-from kajet.accounts.services import generate_password, issued_password_hash
+from kajet.accounts.services import (
+    device_sessions_end_others,
+    generate_password,
+    issued_password_hash,
+    password_reset_issue,
+)
 from kajet.core.history import history_record, history_record_many
-from kajet.core.models import School
-from kajet.school.models import Guardianship, SchoolClass, Student
+from kajet.core.models import School, TenantModel
+from kajet.school.csv_import import StudentRow
+from kajet.school.models import (
+    ClassGroup,
+    GroupMembership,
+    Guardianship,
+    SchoolClass,
+    SchoolYear,
+    Student,
+)
 
 LOGIN_DIGITS = 7
 
@@ -397,3 +410,266 @@ def staff_set_roles(*, actor: Any, user: User, roles: Iterable[str]) -> None:
         old=old,
         new=sorted(wanted),
     )
+
+
+# --- pages of the school office (students, logins, staff) ----------------------------------------
+
+
+def students_import(
+    *, school: School, actor: Any, rows: Sequence[StudentRow], classes: dict[str, SchoolClass]
+) -> list[EnrolmentResult]:
+    """Enrol the validated rows of a CSV file (csv_import.validate_rows) in one bulk call.
+
+    ``classes`` maps class names (as in the rows) to classes of the current year."""
+    inputs = [
+        StudentInput(
+            first_name=row.first_name,
+            last_name=row.last_name,
+            school_class=classes[row.class_name],
+            birth_date=row.birth_date,
+            guardians=[
+                GuardianInput(first_name=g.first_name, last_name=g.last_name, email=g.email)
+                for g in row.guardians
+            ],
+        )
+        for row in rows
+    ]
+    return students_enrol(school=school, actor=actor, rows=inputs)
+
+
+@transaction.atomic
+def student_update(
+    *,
+    actor: Any,
+    student: Student,
+    first_name: str,
+    last_name: str,
+    birth_date: datetime.date | None,
+    class_number: int,
+) -> Student:
+    """Correct a student's name, date of birth or class-list number (history kept)."""
+    user = student.user
+    old = {
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "birth_date": student.birth_date.isoformat() if student.birth_date else None,
+        "class_number": student.class_number,
+    }
+    user.first_name = first_name.strip()
+    user.last_name = last_name.strip()
+    user.save(update_fields=["first_name", "last_name"])
+    student.birth_date = birth_date
+    student.class_number = class_number
+    student.save(update_fields=["birth_date", "class_number"])
+    new = {
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "birth_date": birth_date.isoformat() if birth_date else None,
+        "class_number": class_number,
+    }
+    if new != old:
+        history_record(
+            school=student.school,
+            actor=actor,
+            code="school.student.changed",
+            object_type="student",
+            object_id=student.pk,
+            old=old,
+            new=new,
+        )
+    return student
+
+
+@transaction.atomic
+def login_password_reset(*, actor: Any, user: User) -> IssuedLogin:
+    """A new initial password for a school login (office or guardian); sessions end and the
+    user must change it at next sign-in. The reset is recorded (never the password)."""
+    assert user.school is not None
+    raw = password_reset_issue(actor=actor, user=user)
+    history_record(
+        school=user.school,
+        actor=actor,
+        code="school.login.password_reset",
+        object_type="user",
+        object_id=user.pk,
+        new={"login": user.login},
+    )
+    return IssuedLogin(user, raw)
+
+
+@dataclass
+class FamilyReset:
+    student: Student
+    student_login: IssuedLogin
+    guardian_logins: list[IssuedLogin]
+
+
+@transaction.atomic
+def class_logins_reset(
+    *, actor: Any, school_class: SchoolClass, include_guardians: bool
+) -> list[FamilyReset]:
+    """New passwords for every enrolled student of a class (and their active guardians):
+    the September workflow. A guardian of two children in the class is reset once and
+    appears on both slips with the same password."""
+    students = list(
+        Student.objects.filter(school_class=school_class, left_on__isnull=True)
+        .select_related("user", "school")
+        .prefetch_related("guardianships__guardian")
+        .order_by("class_number")
+    )
+    issued_guardians: dict[int, IssuedLogin] = {}
+    results: list[FamilyReset] = []
+    for student in students:
+        student.user.school = student.school
+        student_login = login_password_reset(actor=actor, user=student.user)
+        guardians: list[IssuedLogin] = []
+        if include_guardians:
+            for link in student.guardianships.all():
+                guardian = link.guardian
+                if not guardian.is_active:
+                    continue
+                if guardian.pk not in issued_guardians:
+                    guardian.school = student.school
+                    issued_guardians[guardian.pk] = login_password_reset(actor=actor, user=guardian)
+                guardians.append(issued_guardians[guardian.pk])
+        results.append(FamilyReset(student, student_login, guardians))
+    return results
+
+
+@transaction.atomic
+def staff_update(*, actor: Any, user: User, first_name: str, last_name: str, email: str) -> User:
+    """Correct a staff member's name or e-mail."""
+    assert user.school is not None
+    old = {"first_name": user.first_name, "last_name": user.last_name, "email": user.email}
+    user.first_name, user.last_name, user.email = first_name.strip(), last_name.strip(), email
+    user.save(update_fields=["first_name", "last_name", "email"])
+    new = {"first_name": user.first_name, "last_name": user.last_name, "email": user.email}
+    if old != new:
+        history_record(
+            school=user.school,
+            actor=actor,
+            code="school.staff.changed",
+            object_type="user",
+            object_id=user.pk,
+            old=old,
+            new=new,
+        )
+    return user
+
+
+@transaction.atomic
+def staff_set_active(*, actor: Any, user: User, active: bool) -> User:
+    """Turn a staff login off (its sessions and tokens end) or back on. Nothing is deleted:
+    grades and messages keep their author."""
+    assert user.school is not None
+    if user.is_active == active:
+        return user
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    if not active:
+        device_sessions_end_others(user=user, keep_key=None)
+    history_record(
+        school=user.school,
+        actor=actor,
+        code="school.staff.activated" if active else "school.staff.deactivated",
+        object_type="user",
+        object_id=user.pk,
+    )
+    return user
+
+
+# --- school structure (administrator) ------------------------------------------------------------
+
+
+def _json_value(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    return str(value)
+
+
+def structure_snapshot(obj: Model) -> dict[str, Any]:
+    """The plain field values of a structure object, for its history entry."""
+    return {
+        f.attname: _json_value(getattr(obj, f.attname))
+        for f in obj._meta.concrete_fields
+        if f.name not in ("id", "school")
+    }
+
+
+@transaction.atomic
+def structure_save(*, actor: Any, obj: TenantModel, kind: str) -> TenantModel:
+    """Create or change a structure object (year, term, period, class, group, subject,
+    course) and record who did it. A unique-constraint violation raises IntegrityError and
+    changes nothing. Making a school year current makes the others not current."""
+    created = obj.pk is None
+    old = None if created else structure_snapshot(type(obj).objects.get(pk=obj.pk))
+    if isinstance(obj, SchoolYear) and obj.is_current:
+        SchoolYear.objects.filter(school=obj.school, is_current=True).exclude(pk=obj.pk).update(
+            is_current=False
+        )
+    obj.save()
+    history_record(
+        school=obj.school,
+        actor=actor,
+        code=f"school.{kind}.{'created' if created else 'changed'}",
+        object_type=kind,
+        object_id=obj.pk,
+        old=old,
+        new=structure_snapshot(obj),
+    )
+    return obj
+
+
+@transaction.atomic
+def group_set_members(*, actor: Any, group: ClassGroup, students: Iterable[Student]) -> None:
+    """Make the group's members exactly ``students`` (all of the group's class)."""
+    wanted = {s.pk for s in students if s.school_class_id == group.school_class_id}
+    current = set(GroupMembership.objects.filter(group=group).values_list("student_id", flat=True))
+    GroupMembership.objects.filter(group=group, student_id__in=current - wanted).delete()
+    GroupMembership.objects.bulk_create(
+        [
+            GroupMembership(school=group.school, group=group, student_id=pk)
+            for pk in wanted - current
+        ]
+    )
+    if wanted != current:
+        history_record(
+            school=group.school,
+            actor=actor,
+            code="school.group.members_changed",
+            object_type="group",
+            object_id=group.pk,
+            old=sorted(current),
+            new=sorted(wanted),
+        )
+
+
+@transaction.atomic
+def school_settings_update(
+    *,
+    actor: Any,
+    school: School,
+    staff_idle_minutes: int,
+    family_idle_minutes: int,
+    require_staff_2fa: bool,
+) -> School:
+    """Change the school's session and sign-in policy."""
+    old = {
+        "staff_idle_minutes": school.staff_idle_minutes,
+        "family_idle_minutes": school.family_idle_minutes,
+        "require_staff_2fa": school.require_staff_2fa,
+    }
+    school.staff_idle_minutes = staff_idle_minutes
+    school.family_idle_minutes = family_idle_minutes
+    school.require_staff_2fa = require_staff_2fa
+    school.save(update_fields=list(old))
+    history_record(
+        school=school,
+        actor=actor,
+        code="school.settings.changed",
+        object_type="school",
+        object_id=school.pk,
+        old=old,
+        new={k: getattr(school, k) for k in old},
+    )
+    return school

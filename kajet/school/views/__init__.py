@@ -1,0 +1,1 @@
+"""Pages of the school office (students, logins, staff) and the administrator (structure)."""
