@@ -18,6 +18,7 @@ class NavItem:
     url_name: str
     order: int
     visible: Callable[[Any], bool]
+    badge: Callable[[Any], int | None] | None = None  # e.g. an unread count (0/None: none)
 
 
 _REGISTRY: list[NavItem] = []
@@ -43,6 +44,7 @@ def navigation_for(request: HttpRequest) -> list[dict[str, Any]]:
                 "key": item.key,
                 "label": item.label,
                 "url": url,
+                "badge": item.badge(user) if item.badge is not None else None,
                 "current": current.split(":")[0] == item.url_name.split(":")[0]
                 if item.url_name.split(":")[0] not in ("dashboard",)
                 else current == item.url_name,

@@ -1,3 +1,25 @@
+from django.urls import path
+
+from kajet.messaging import views
+
 app_name = "messaging"
 
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("", views.folder, {"folder": "inbox"}, name="inbox"),
+    path("wyslane/", views.folder, {"folder": "sent"}, name="sent"),
+    path("archiwum/", views.folder, {"folder": "archive"}, name="archive"),
+    path("kosz/", views.folder, {"folder": "trash"}, name="trash"),
+    path("kosz/oproznij/", views.trash_empty, name="trash_empty"),
+    path("przenies/", views.move, name="move"),
+    path("nowa/", views.compose, name="compose"),
+    path("<int:message_id>/", views.message, name="message"),
+    path("<int:message_id>/druk/", views.message_print, name="print"),
+    path("<int:message_id>/nieprzeczytana/", views.mark_unread, name="mark_unread"),
+    path(
+        "<int:message_id>/zalaczniki/<int:attachment_id>/",
+        views.attachment,
+        name="attachment",
+    ),
+    path("rada-rodzicow/", views.council_list, name="councils"),
+    path("rada-rodzicow/<int:class_id>/", views.council_edit, name="council"),
+]
