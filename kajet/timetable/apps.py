@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,23 @@ class TimetableConfig(AppConfig):
     name = "kajet.timetable"
     label = "timetable"
     verbose_name = "Timetable and calendar"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from kajet.core.navigation import NavItem, register
+        from kajet.timetable.access import can
+
+        def sees_timetable(user: Any) -> bool:
+            return can(user, "timetable.view_own") or can(user, "timetable.view_school")
+
+        register(NavItem("timetable", _("Timetable"), "timetable:week", 50, sees_timetable))
+        register(
+            NavItem(
+                "calendar",
+                _("Calendar"),
+                "timetable:calendar",
+                55,
+                lambda user: can(user, "calendar.view"),
+            )
+        )

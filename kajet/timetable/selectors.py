@@ -452,7 +452,7 @@ def events_for_student(student: Student, start: datetime.date, end: datetime.dat
     )
 
 
-def _teacher_event_condition(user_id: int) -> Q:
+def teacher_event_condition(user_id: int) -> Q:
     taught = Course.objects.filter(teacher_id=user_id, year__is_current=True)
     led = SchoolClass.objects.filter(homeroom_teacher_id=user_id, year__is_current=True)
     return (
@@ -473,7 +473,7 @@ def _teacher_event_condition(user_id: int) -> Q:
 def events_for_teacher(user: Any, start: datetime.date, end: datetime.date) -> list[Event]:
     """School-wide events, events of the classes/groups the teacher teaches or leads, their
     own absences and everything they wrote."""
-    return _events(user.school_id, _teacher_event_condition(user.pk), start, end)
+    return _events(user.school_id, teacher_event_condition(user.pk), start, end)
 
 
 def events_for_staff(school: School | int, start: datetime.date, end: datetime.date) -> list[Event]:

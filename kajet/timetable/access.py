@@ -1,0 +1,157 @@
+"""Who may see and do what in the timetable and the calendar — decided here only.
+
+``PERMISSIONS`` is the matrix as data (action → roles); row-level rules (which class, which
+event) sit in the ``access_*`` helpers, which raise Http404 for "missing" and "not yours"
+alike.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+from django.http import Http404
+
+from kajet.accounts.models import Role, User
+from kajet.school.access import SCHOOL_WIDE_ROLES, roles_of
+from kajet.school.models import GroupMembership, SchoolClass, Student
+from kajet.timetable.models import Event, LessonChange, Room, TimetableEntry, TimetablePlan
+
+STAFF_TEACHING = frozenset({Role.TEACHER, Role.HOMEROOM_TEACHER})
+FAMILY = frozenset({Role.GUARDIAN, Role.STUDENT})
+ALL_ROLES = frozenset(Role.values)
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    # the signed-in user's own week (a family member's student, a teacher's lessons)
+    "timetable.view_own": FAMILY | STAFF_TEACHING,
+    # any class's, teacher's or room's week
+    "timetable.view_school": STAFF_TEACHING | SCHOOL_WIDE_ROLES,
+    # plan versions, the class grid, rooms
+    "timetable.manage": frozenset({Role.SCHOOL_ADMIN}),
+    # substitutions, cancellations, moves
+    "timetable.changes": frozenset({Role.SCHOOL_ADMIN, Role.PRINCIPAL}),
+    "calendar.view": ALL_ROLES,
+    # tests, quizzes, trips… for the classes/groups the teacher teaches or leads
+    "calendar.add": STAFF_TEACHING
+    | frozenset({Role.PRINCIPAL, Role.SCHOOL_ADMIN, Role.SECRETARIAT}),
+    # whole-school events, days off, teachers' absences, any class; removing others' events
+    "calendar.manage": frozenset({Role.PRINCIPAL, Role.SCHOOL_ADMIN, Role.SECRETARIAT}),
+    "calendar.policy": frozenset({Role.SCHOOL_ADMIN}),
+    "lucky.view": ALL_ROLES,
+}
+
+
+def can(user: Any, action: str) -> bool:
+    return bool(roles_of(user) & PERMISSIONS[action])
+
+
+def require(user: Any, action: str) -> None:
+    """404 for a role that may not do ``action`` (it does not learn the page exists)."""
+    if not can(user, action):
+        raise Http404
+
+
+def access_class(user: Any, class_id: int) -> SchoolClass:
+    """A class of the user's school whose week the user may view."""
+    require(user, "timetable.view_school")
+    try:
+        return SchoolClass.objects.select_related("year", "homeroom_teacher").get(pk=class_id)
+    except SchoolClass.DoesNotExist:
+        raise Http404 from None
+
+
+def access_teacher(user: Any, teacher_id: int) -> User:
+    """A staff member of the user's school whose week the user may view."""
+    require(user, "timetable.view_school")
+    try:
+        return User.objects.get(pk=teacher_id, school_id=user.school_id, kind=User.Kind.STAFF)
+    except User.DoesNotExist:
+        raise Http404 from None
+
+
+def access_room(user: Any, room_id: int) -> Room:
+    require(user, "timetable.view_school")
+    try:
+        return Room.objects.get(pk=room_id)
+    except Room.DoesNotExist:
+        raise Http404 from None
+
+
+def access_plan(user: Any, plan_id: int) -> TimetablePlan:
+    """A plan version, for the administrator."""
+    require(user, "timetable.manage")
+    try:
+        return TimetablePlan.objects.select_related("year").get(pk=plan_id)
+    except TimetablePlan.DoesNotExist:
+        raise Http404 from None
+
+
+def access_manage_class(user: Any, class_id: int) -> SchoolClass:
+    require(user, "timetable.manage")
+    try:
+        return SchoolClass.objects.select_related("year").get(pk=class_id)
+    except SchoolClass.DoesNotExist:
+        raise Http404 from None
+
+
+def access_entry_for_change(user: Any, entry_id: int) -> TimetableEntry:
+    """A timetable entry whose lessons the user may change."""
+    require(user, "timetable.changes")
+    try:
+        return TimetableEntry.objects.select_related(
+            "plan__year",
+            "period",
+            "room",
+            "course__subject",
+            "course__teacher",
+            "course__school_class",
+            "course__group",
+        ).get(pk=entry_id)
+    except TimetableEntry.DoesNotExist:
+        raise Http404 from None
+
+
+def access_change(user: Any, change_id: int) -> LessonChange:
+    require(user, "timetable.changes")
+    try:
+        return LessonChange.objects.select_related("entry__course__subject").get(pk=change_id)
+    except LessonChange.DoesNotExist:
+        raise Http404 from None
+
+
+def events_visible_q(user: Any, student: Student | None) -> Q:
+    """The condition for events ``user`` may see (for a family member: about ``student``)."""
+    roles = roles_of(user)
+    if roles & SCHOOL_WIDE_ROLES:
+        return Q()
+    condition = Q(pk__in=[])
+    if roles & FAMILY and student is not None:
+        groups = GroupMembership.objects.filter(student_id=student.pk).values("group_id")
+        condition |= (
+            Q(scope=Event.Scope.SCHOOL)
+            | Q(scope=Event.Scope.CLASSES, classes=student.school_class_id)
+            | Q(scope=Event.Scope.GROUP, group_id__in=groups)
+        )
+    if roles & STAFF_TEACHING:
+        from kajet.timetable.selectors import teacher_event_condition
+
+        condition |= teacher_event_condition(user.pk)
+    return condition
+
+
+def access_event(user: Any, event_id: int, student: Student | None = None) -> Event:
+    """An event the user may see (a family member: one concerning ``student``)."""
+    require(user, "calendar.view")
+    qs = Event.objects.filter(events_visible_q(user, student)).distinct()
+    try:
+        return qs.select_related(
+            "period", "course__subject", "course__school_class", "group", "teacher", "author"
+        ).get(pk=event_id)
+    except Event.DoesNotExist:
+        raise Http404 from None
+
+
+def can_remove_event(user: Any, event: Event) -> bool:
+    return can(user, "calendar.manage") or (
+        can(user, "calendar.add") and event.author_id == user.pk
+    )
