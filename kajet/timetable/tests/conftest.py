@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from kajet.accounts.models import Role
 from kajet.school.models import ClassGroup, Course, LessonPeriod
@@ -95,6 +96,13 @@ def build_timetable(world: SchoolWorld) -> Timetable:
         other_group_tuesday=entry(other_group_course, 1, 1, None),
         other_class_monday=entry(other_class_course, 0, 1, gym),
     )
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    # Messages are asserted in English (the source language); Polish is added by the lead.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
