@@ -12,7 +12,6 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -33,6 +32,8 @@ TOUCH_EVERY = 60
 #: Paths a user who must change the password (or set up 2FA) can still open.
 ALWAYS_ALLOWED_PREFIXES = ("/static/", "/i18n/", "/healthz", "/konto/wyloguj")
 API_PREFIX = "/api/"
+#: Query parameter of the sign-in page that says the session expired.
+EXPIRED_PARAM = "wygasla"
 
 
 class SessionGuardMiddleware:
@@ -57,8 +58,8 @@ class SessionGuardMiddleware:
             logout(request)  # deletes the session on the server and forgets the user
             if is_api:
                 return self.get_response(request)  # goes on as an anonymous request
-            messages.info(request, _("Your session has expired. Please sign in again."))
-            query = urlencode({"next": request.get_full_path()})
+            # The sign-in page says why (messages are not available this early in the stack).
+            query = urlencode({"next": request.get_full_path(), EXPIRED_PARAM: "1"})
             return redirect(f"{reverse('accounts:login')}?{query}")
         if now - seen > TOUCH_EVERY:
             session["kajet_seen"] = now

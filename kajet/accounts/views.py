@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from kajet.accounts import services
 from kajet.accounts.forms import OtpForm, PasswordChangeForm, SignInForm
 from kajet.accounts.http import request_user
+from kajet.accounts.middleware import EXPIRED_PARAM
 from kajet.accounts.models import SignInAttempt, User, UserSession
 
 SIGNIN_KINDS = {"rodzina": "family", "pracownik": "staff"}
@@ -41,8 +42,13 @@ def signin(request: HttpRequest) -> HttpResponse:
         return redirect("dashboard:home")
     kind_param = request.GET.get("jako", "")
     kind = SIGNIN_KINDS.get(kind_param)
+    expired = request.GET.get(EXPIRED_PARAM) == "1"
     if kind is None:
-        return render(request, "accounts/signin_choice.html", {"next": request.GET.get("next", "")})
+        return render(
+            request,
+            "accounts/signin_choice.html",
+            {"next": request.GET.get("next", ""), "expired": expired},
+        )
     form = SignInForm(request.POST or None)
     error = ""
     if request.method == "POST" and form.is_valid():
@@ -69,6 +75,7 @@ def signin(request: HttpRequest) -> HttpResponse:
             "kind": kind,
             "kind_param": kind_param,
             "error": error,
+            "expired": expired and not error,
             "next": request.GET.get("next", ""),
         },
         status=status,
