@@ -253,6 +253,13 @@ class Grade(TenantModel):
         return self.deleted_at is not None
 
     @property
+    def shown(self) -> str:
+        """What a short cell shows: the mark, or the start of a descriptive grade."""
+        if self.text:
+            return self.text
+        return self.descriptive[:30] + ("…" if len(self.descriptive) > 30 else "")
+
+    @property
     def in_words(self) -> str:
         """A term or annual grade in words (celujący …); empty for a descriptive one."""
         if self.value is None or self.kind == self.Kind.CURRENT:
