@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from kajet.api import views
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("auth/token", views.TokenView.as_view(), name="token"),
     path("me", views.MeView.as_view(), name="me"),
     path("students/<int:student_id>", views.StudentView.as_view(), name="student"),
+    path("", include("kajet.api.messaging_urls")),
 ]
