@@ -8,13 +8,9 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
-from kajet.homework.access import (
-    courses_of_student_q,
-    homework_for_student,
-    homework_visible_to,
-)
+from kajet.homework.access import homework_for_student, homework_visible_to
 from kajet.homework.models import Homework, HomeworkAttachment, HomeworkDone
-from kajet.school.models import GroupMembership, Student, Subject
+from kajet.school.models import Student, Subject
 
 #: How many past homework a list shows (older ones stay reachable through the API).
 PAST_LIMIT = 50
@@ -88,58 +84,18 @@ def homework_list_for_staff(
     return HomeworkList(upcoming, past, subjects, truncated)
 
 
-def homework_due_for_students(
-    *, students: list[Student], start: datetime.date, end: datetime.date
-) -> dict[int, list[Homework]]:
-    """For each student, their homework due in [start, end] with ``is_done`` — one query
-    for any number of students (used by the dashboard and the calendar feed)."""
-    result: dict[int, list[Homework]] = {s.pk: [] for s in students}
-    if not students:
-        return result
-    condition = None
-    for student in students:
-        q = courses_of_student_q(student, "course__")
-        condition = q if condition is None else condition | q
-    rows = list(
-        Homework.objects.filter(deleted_at__isnull=True, due_on__gte=start, due_on__lte=end)
-        .filter(pk__in=Homework.objects.filter(condition).values("pk"))
-        .select_related("course__subject", "course__group")
-        .prefetch_related(
-            Prefetch(
-                "done_marks",
-                queryset=HomeworkDone.objects.filter(student__in=[s.pk for s in students]),
-                to_attr="done_for",
-            )
+def homework_due_for_student(
+    *, student: Student, start: datetime.date, end: datetime.date
+) -> list[Homework]:
+    """A student's homework due in [start, end], soonest first, with ``is_done`` and the
+    subject loaded — one query (the dashboard and the calendar feed)."""
+    return list(
+        with_done_for(
+            homework_for_student(student).filter(due_on__gte=start, due_on__lte=end), student
         )
+        .select_related("course__subject", "course__group", "course__school_class")
         .order_by("due_on", "course__subject__name", "id")
     )
-    # Which student a row belongs to is decided in Python from the course (class or group);
-    # group membership comes from one query.
-    groups: dict[int, set[int]] = {}
-    for student_id, group_id in GroupMembership.objects.filter(
-        student__in=[s.pk for s in students]
-    ).values_list("student_id", "group_id"):
-        groups.setdefault(student_id, set()).add(group_id)
-    for homework in rows:
-        done_students = {d.student_id for d in homework.done_for}
-        for student in students:
-            course = homework.course
-            mine = (
-                course.group_id in groups.get(student.pk, set())
-                if course.group_id is not None
-                else course.school_class_id == student.school_class_id
-            )
-            if mine:
-                copy = Homework(
-                    **{
-                        f.attname: getattr(homework, f.attname)
-                        for f in Homework._meta.concrete_fields
-                    }
-                )
-                copy.course = homework.course
-                copy.is_done = student.pk in done_students  # type: ignore[attr-defined]
-                result[student.pk].append(copy)
-    return result
 
 
 def homework_due_for_teacher(

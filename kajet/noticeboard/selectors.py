@@ -24,16 +24,17 @@ def _with_read_flag(qs: QuerySet[Announcement], user: Any) -> QuerySet[Announcem
 
 
 def announcements_current_for(
-    *, user: Any, today: datetime.date, limit: int | None = None
+    *, user: Any, today: datetime.date, limit: int | None = None, with_classes: bool = True
 ) -> list[Announcement]:
-    """What the user's board shows today: pinned first, newest first, ``is_read`` on each
-    (authors and classes loaded). Two queries."""
+    """What the user's board shows today: pinned first, newest first, ``is_read`` on each,
+    authors loaded; with ``with_classes`` also the classes (two queries, else one)."""
     qs = (
         _with_read_flag(announcements_visible_to(user).filter(current_q(today)), user)
         .select_related("author")
-        .prefetch_related(Prefetch("classes", queryset=SchoolClass.objects.order_by("name")))
         .order_by("-pinned", "-shown_from", "-id")
     )
+    if with_classes:
+        qs = qs.prefetch_related(Prefetch("classes", queryset=SchoolClass.objects.order_by("name")))
     if limit is not None:
         qs = qs[:limit]
     return list(qs)
