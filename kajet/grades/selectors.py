@@ -50,7 +50,9 @@ def policy_of_student(student: Student) -> Policy:
 # --- Family: the children and the chosen one ---------------------------------------------
 
 
-def family_children(request: HttpRequest) -> tuple[list[Student], Student | None]:
+def family_children(
+    request: HttpRequest, *, student_id: int | None = None
+) -> tuple[list[Student], Student | None]:
     """(the students a family user sees, the chosen one) in ONE query, with each student's
     school policy and ``grades_seen_at`` (the user's last visit) loaded.
 
@@ -69,7 +71,7 @@ def family_children(request: HttpRequest) -> tuple[list[Student], Student | None
     children = list(
         qs.annotate(grades_seen_at=Subquery(seen)).order_by("left_on", "user__first_name", "pk")
     )
-    wanted: Any = request.GET.get("uczen") or request.session.get(SESSION_KEY)
+    wanted: Any = student_id or request.GET.get("uczen") or request.session.get(SESSION_KEY)
     try:
         wanted_id = int(wanted) if wanted is not None else None
     except (TypeError, ValueError):
@@ -78,7 +80,8 @@ def family_children(request: HttpRequest) -> tuple[list[Student], Student | None
     if selected is None and children:
         selected = children[0]
     switched = selected is not None and request.session.get(SESSION_KEY) != selected.pk
-    if switched and request.GET.get("uczen") and user.kind == User.Kind.GUARDIAN:
+    asked = student_id is not None or request.GET.get("uczen")
+    if switched and asked and user.kind == User.Kind.GUARDIAN:
         assert selected is not None
         request.session[SESSION_KEY] = selected.pk
     return children, selected

@@ -6,6 +6,7 @@ app_name = "grades"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("uczen/<int:student_id>/", views.student_page, name="student"),
     path("ocena/<int:grade_id>/", views.mark_detail, name="mark"),
     path("ocena/<int:grade_id>/zmien/", views.grade_edit, name="grade_edit"),
     path("ocena/<int:grade_id>/komorka/", views.grade_cell, name="grade_cell"),

@@ -75,8 +75,29 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _family_page(request: HttpRequest) -> HttpResponse:
-    user = request_user(request)
     children, selected = selectors.family_children(request)
+    return _grades_page(request, children, selected, record_visit=True)
+
+
+@login_required
+def student_page(request: HttpRequest, student_id: int) -> HttpResponse:
+    """One student's grades: a family user's own child (or themself), or — read-only, for
+    staff who may see the student — the same page the family sees."""
+    user = request_user(request)
+    roles = roles_of(user)
+    if roles & access.PERMISSIONS["grades.view_own"]:
+        children, selected = selectors.family_children(request, student_id=student_id)
+        if selected is None or selected.pk != student_id:
+            raise Http404
+        return _grades_page(request, children, selected, record_visit=True)
+    student = access.access_student_grades(user, student_id)
+    return _grades_page(request, [], student, record_visit=False)
+
+
+def _grades_page(
+    request: HttpRequest, children: list[Any], selected: Any, *, record_visit: bool
+) -> HttpResponse:
+    user = request_user(request)
     context: dict[str, Any] = {"children": children, "selected": selected}
     if selected is None:
         return render(request, "grades/family.html", context)
@@ -85,7 +106,7 @@ def _family_page(request: HttpRequest) -> HttpResponse:
     newest = selectors.newest_grade_at(data)
     # Remember the visit only when it showed something new (or is the first), so a quiet
     # revisit stays a read-only page.
-    if seen_at is None or (newest is not None and newest > seen_at):
+    if record_visit and (seen_at is None or (newest is not None and newest > seen_at)):
         services.grades_visit_record(user=user, student=selected, at=timezone.now())
     period = request.GET.get("okres", "")
     if period not in ("1", "2", "rok"):
@@ -96,7 +117,6 @@ def _family_page(request: HttpRequest) -> HttpResponse:
             "data": data,
             "period": period,
             "term_index": int(period) - 1 if period in ("1", "2") else None,
-            "grade_words": GRADE_WORDS,
             "target_choices": [(g, GRADE_WORDS[g]) for g in (2, 3, 4, 5, 6)],
         }
     )

@@ -221,3 +221,21 @@ def test_family_page_queries_large(
     _fill(world, 15, 40)
     assert Grade.objects.count() == 600
     _assert_page_queries(world, client_for, django_assert_max_num_queries)
+
+
+def test_student_page_three_ways(
+    world: SchoolWorld, other_world: SchoolWorld, client_for: Any
+) -> None:
+    two_marks(world)
+    url = reverse("grades:student", args=[world.student.pk])
+    for role in ("guardian", "student", "teacher", "homeroom_teacher", "principal"):
+        response = client_for(world.user(role)).get(url)
+        assert response.status_code == 200, role
+        assert "5+" in response.content.decode()
+    for role in ("secretariat", "school_admin"):
+        assert client_for(world.user(role)).get(url).status_code == 404
+    other = reverse("grades:student", args=[world.other_student.pk])
+    assert client_for(world.user("guardian")).get(other).status_code == 404
+    assert client_for(world.user("teacher")).get(other).status_code == 404
+    for role in ("guardian", "teacher", "principal"):
+        assert client_for(other_world.user(role)).get(url).status_code == 404
