@@ -144,7 +144,7 @@ def seed_school_data(seeded: SeededSchool, *, today: datetime.date, scale: str) 
             body=body,
             created_at=when,
             recipients_label=label[:300],
-            **kw,  # type: ignore[arg-type]
+            **kw,
         )
 
     def maybe_read(when: datetime.datetime, share: float) -> datetime.datetime | None:
