@@ -9,4 +9,7 @@ urlpatterns = [
     path("me", views.MeView.as_view(), name="me"),
     path("students/<int:student_id>", views.StudentView.as_view(), name="student"),
     path("", include("kajet.api.messaging_urls")),
+    path("", include("kajet.api.grades_urls")),
+    path("", include("kajet.api.board_urls")),
+    path("", include("kajet.api.timetable_urls")),
 ]
