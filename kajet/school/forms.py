@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -301,8 +302,13 @@ class StructureForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.school = school
         self.instance.school = school
+        model_fields = {f.name for f in self._meta.model._meta.get_fields()}
         for name, field in self.fields.items():
-            if isinstance(field, forms.ModelChoiceField) and field.queryset is None:
+            if (
+                name in model_fields
+                and isinstance(field, forms.ModelChoiceField)
+                and field.queryset is None
+            ):
                 model = self._meta.model._meta.get_field(name).related_model
                 if model is not None and model is not User:
                     field.queryset = model._default_manager.filter(school_id=school.pk)
@@ -378,7 +384,7 @@ class SchoolClassForm(StructureForm):
         level = self.fields["level"]
         assert isinstance(level, forms.IntegerField)
         level.min_value, level.max_value = 0, 8
-        level.validators.extend(level.default_validators)
+        level.validators += [MinValueValidator(0), MaxValueValidator(8)]
         level.widget.attrs.update({"min": 0, "max": 8})
 
 

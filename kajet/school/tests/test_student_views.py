@@ -163,7 +163,7 @@ def test_detail_shows_guardians_and_history(
 
 def add_payload(world: Any, **extra: str) -> dict[str, Any]:
     data = {
-        "first_name": "Zofia",
+        "first_name": "Hortensja",
         "last_name": "Wójcik",
         "school_class": str(world.school_class.pk),
         "birth_date": "2015-04-01",
@@ -186,7 +186,7 @@ def test_add_student_with_two_new_guardians_shows_logins_once(world: Any, office
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("school:issued")
-    student = Student.objects.get(user__first_name="Zofia", user__last_name="Wójcik")
+    student = Student.objects.get(user__first_name="Hortensja", user__last_name="Wójcik")
     assert student.school_class == world.school_class
     assert student.class_number == 2  # after world.student (number 1)
     assert student.user.login == student.login_number + "u"
@@ -218,7 +218,7 @@ def test_add_student_linking_an_existing_guardian(world: Any, office: Client) ->
         ),
     )
     assert response.status_code == 302
-    student = Student.objects.get(user__first_name="Zofia")
+    student = Student.objects.get(user__first_name="Hortensja")
     assert list(
         Guardianship.objects.filter(student=student).values_list("guardian", flat=True)
     ) == [existing.pk]
@@ -239,7 +239,7 @@ def test_add_student_refuses_guardian_of_other_school(
     )
     assert response.status_code == 200
     assert response.context["guardian_forms"][0].errors["login"]
-    assert not Student.objects.filter(user__first_name="Zofia").exists()
+    assert not Student.objects.filter(user__first_name="Hortensja").exists()
 
 
 @pytest.mark.parametrize(
@@ -264,7 +264,7 @@ def test_add_student_errors_shown_at_fields(
         else response.context["guardian_forms"][form_index]
     )
     assert field in form.errors
-    assert not Student.objects.filter(user__first_name="Zofia").exists()
+    assert not Student.objects.filter(user__first_name="Hortensja").exists()
 
 
 def test_add_student_cannot_use_class_of_other_school(
