@@ -36,17 +36,20 @@ class OtpForm(forms.Form):
 class PasswordChangeForm(forms.Form):
     current_password = forms.CharField(
         label=_("Current password"),
+        max_length=256,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     new_password = forms.CharField(
         label=_("New password"),
+        max_length=256,
         strip=False,
         help_text=_("At least 8 characters; not a common password and not only digits."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     new_password_again = forms.CharField(
         label=_("New password again"),
+        max_length=256,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )

@@ -211,7 +211,7 @@ def signin_check_otp(
 
 
 #: Session keys of a sign-in that waits for its two-factor code.
-PENDING_KEYS = ("kajet_pending_user", "kajet_pending_next")
+PENDING_KEYS = ("kajet_pending_user", "kajet_pending_next", "kajet_pending_at")
 
 
 def session_start(*, request: HttpRequest, user: User, two_factor: bool = False) -> UserSession:

@@ -3,6 +3,8 @@ turned it on), sign-out, password change, the sessions page and two-factor setup
 
 from __future__ import annotations
 
+import time
+
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,6 +24,8 @@ from kajet.accounts.middleware import EXPIRED_PARAM
 from kajet.accounts.models import SignInAttempt, User, UserSession
 
 SIGNIN_KINDS = {"rodzina": "family", "pracownik": "staff"}
+#: How long the code step waits after the password was accepted.
+OTP_STEP_SECONDS = 5 * 60
 #: How many sign-in attempts the history page lists.
 HISTORY_LENGTH = 50
 
@@ -62,8 +66,10 @@ def signin(request: HttpRequest) -> HttpResponse:
             services.session_start(request=request, user=result.user)
             return redirect(_safe_next(request))
         if result.needs_otp and result.user is not None:
+            request.session.cycle_key()  # a planted session id learns nothing
             request.session["kajet_pending_user"] = result.user.pk
             request.session["kajet_pending_next"] = _safe_next(request)
+            request.session["kajet_pending_at"] = time.time()
             return redirect("accounts:signin_otp")
         error = services.refusal_message(result.result)
     status = 200 if not error else 400
@@ -86,7 +92,10 @@ def signin(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("code")
 def signin_otp(request: HttpRequest) -> HttpResponse:
     pending = request.session.get("kajet_pending_user")
-    if not pending:
+    started = float(request.session.get("kajet_pending_at", 0))
+    if not pending or time.time() - started > OTP_STEP_SECONDS:
+        for key in services.PENDING_KEYS:
+            request.session.pop(key, None)
         return redirect("accounts:login")
     user = User.objects.filter(pk=pending, is_active=True).select_related("school").first()
     if user is None:

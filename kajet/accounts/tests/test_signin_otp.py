@@ -109,3 +109,26 @@ def test_unconfirmed_device_does_not_ask_for_a_code(client: Client, world: Any) 
     services.totp_setup_start(user=user)
     response = post_signin(client, STAFF, user.login, PASSWORD)
     assert response["Location"] == reverse("dashboard:home")
+
+
+def test_code_step_expires_after_five_minutes(world: Any) -> None:
+    user = world.user("teacher")
+    totp = confirmed_totp(user)
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        client = Client()
+        post_signin(client, STAFF, user.login, PASSWORD)
+        traveller.shift(timedelta(minutes=5, seconds=1))
+        response = client.post(OTP, {"code": totp.now()})
+        assert response["Location"] == reverse("accounts:login")
+        assert "_auth_user_id" not in client.session
+        assert "kajet_pending_user" not in client.session
+
+
+def test_password_step_changes_the_session_id(world: Any) -> None:
+    user = world.user("teacher")
+    confirmed_totp(user)
+    client = Client()
+    client.get(STAFF)
+    client.cookies["sessionid"] = "planted"
+    post_signin(client, STAFF, user.login, PASSWORD)
+    assert client.cookies["sessionid"].value != "planted"
