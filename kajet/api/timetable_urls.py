@@ -1,0 +1,9 @@
+from django.urls import path
+
+from kajet.api import timetable as views
+
+urlpatterns = [
+    path("timetable/week", views.TimetableWeekView.as_view(), name="timetable-week"),
+    path("calendar/events", views.EventsView.as_view(), name="calendar-events"),
+    path("lucky-number", views.LuckyNumberView.as_view(), name="lucky-number"),
+]
