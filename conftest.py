@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 from django_scopes import scopes_disabled
 
 from kajet.testutils.factories import SchoolWorld, make_world
@@ -19,6 +20,15 @@ def _no_scope_in_tests() -> Iterator[None]:
     # Test setup and assertions read across schools; each request still opens its own scope
     # in SchoolScopeMiddleware (a nested scope overrides this one).
     with scopes_disabled():
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default(settings: Any) -> Iterator[None]:
+    # Assertions read English messages (the msgids). The product's default is Polish; the
+    # tests that check the Polish default set LANGUAGE_CODE = "pl" themselves.
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
         yield
 
 
