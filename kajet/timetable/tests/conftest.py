@@ -116,3 +116,15 @@ def on_today() -> Iterator[Any]:
         datetime.datetime(2026, 11, 16, 10, 0, tzinfo=ZoneInfo("Europe/Warsaw")), tick=False
     ) as traveller:
         yield traveller
+
+
+def notified_user_ids(kind: str | None = None) -> set[int]:
+    """Users with an in-app notification (of ``kind``). The model is looked up by name: the
+    import-linter layers keep timetable and notifications apart."""
+    from django.apps import apps
+
+    notification = apps.get_model("notifications", "Notification")
+    qs = notification.objects.all()
+    if kind is not None:
+        qs = qs.filter(kind=kind)
+    return set(qs.values_list("user_id", flat=True))

@@ -12,7 +12,6 @@ from django.core.management import call_command
 
 from kajet.accounts.models import Role
 from kajet.core.models import HistoryEntry
-from kajet.notifications.models import Notification
 from kajet.testutils.factories import StudentFactory, guardian_for
 from kajet.timetable import services
 from kajet.timetable.models import (
@@ -26,7 +25,7 @@ from kajet.timetable.models import (
 )
 from kajet.timetable.selectors import lucky_number_for, lucky_number_today_and_next
 from kajet.timetable.services import CellInput, TimetableConflictError
-from kajet.timetable.tests.conftest import MONDAY, TODAY, Timetable
+from kajet.timetable.tests.conftest import MONDAY, TODAY, Timetable, notified_user_ids
 
 D = datetime.timedelta
 
@@ -159,7 +158,7 @@ def test_lesson_change_notifies_class_guardians_and_teachers(
             kind=LessonChange.Kind.SUBSTITUTION,
             new_teacher=substitute,
         )
-    notified = set(Notification.objects.filter(kind="change").values_list("user_id", flat=True))
+    notified = notified_user_ids("change")
     assert notified == {w.student.user_id, guardian.pk, w.course.teacher_id, substitute.pk}
     assert HistoryEntry.objects.filter(code="timetable.lesson_change.substitution").count() == 1
 
@@ -178,7 +177,7 @@ def test_group_change_notifies_only_the_group(
             date=MONDAY + D(days=1),
             kind=LessonChange.Kind.CANCELLATION,
         )
-    notified = set(Notification.objects.values_list("user_id", flat=True))
+    notified = notified_user_ids()
     assert w.student.user_id in notified
     assert outsider.user_id not in notified
 
@@ -282,7 +281,7 @@ def test_group_test_counts_for_its_class(tt: Timetable) -> None:
 def test_event_notifies_class(tt: Timetable, django_capture_on_commit_callbacks: Any) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         add_test(tt, TODAY + D(days=14))
-    assert set(Notification.objects.filter(kind="event").values_list("user_id", flat=True)) == {
+    assert notified_user_ids("event") == {
         tt.world.student.user_id,
         tt.world.user(Role.GUARDIAN).pk,
     }

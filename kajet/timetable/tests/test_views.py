@@ -10,9 +10,14 @@ import pytest
 from django.urls import reverse
 
 from kajet.accounts.models import Role
-from kajet.notifications.models import Notification
 from kajet.timetable.models import CalendarPolicy, Event, LessonChange, TimetableEntry
-from kajet.timetable.tests.conftest import MONDAY, TODAY, Timetable, build_timetable
+from kajet.timetable.tests.conftest import (
+    MONDAY,
+    TODAY,
+    Timetable,
+    build_timetable,
+    notified_user_ids,
+)
 
 D = datetime.timedelta
 WEEK = f"?tydzien={MONDAY.isoformat()}"
@@ -230,7 +235,7 @@ def test_change_add_and_remove(
     assert response.status_code == 302
     change = LessonChange.objects.get()
     assert change.new_teacher == substitute
-    assert Notification.objects.filter(kind="change").exists()
+    assert notified_user_ids("change")
     assert client.get(reverse("timetable:changes")).status_code == 200
     response = client.post(reverse("timetable:change_remove", args=[change.pk]))
     assert response.status_code == 302
