@@ -7,6 +7,7 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Window
 from django.http import FileResponse, Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -18,16 +19,29 @@ from rest_framework.response import Response
 from kajet.accounts.models import User
 from kajet.api.base import ScopedAPIView
 from kajet.api.serializers import ErrorOutput
-from kajet.dashboard.selectors import dashboard_for_staff, dashboard_for_student
+from kajet.grades.models import Grade
 from kajet.homework import access as hw_access
 from kajet.homework import services as hw_services
 from kajet.homework.models import HomeworkDone
-from kajet.homework.selectors import homework_list_for_staff, homework_list_for_student
+from kajet.homework.selectors import (
+    homework_due_for_student,
+    homework_due_for_teacher,
+    homework_list_for_staff,
+    homework_list_for_student,
+)
+from kajet.messaging.selectors import delivery_list_for_folder
 from kajet.noticeboard import access as nb_access
 from kajet.noticeboard import services as nb_services
 from kajet.noticeboard.selectors import announcement_reads, announcements_current_for
-from kajet.school.access import access_child
+from kajet.school.access import access_child, children_of
 from kajet.school.models import Student
+from kajet.timetable.selectors import (
+    events_for_student,
+    events_for_teacher,
+    lessons_for_student,
+    lessons_for_teacher,
+    lucky_number_for,
+)
 
 # --- Serializers (input and output apart) ----------------------------------------------------
 
@@ -193,8 +207,6 @@ def _family_student(request: Request, user: User) -> Student | None:
         wanted = request.query_params.get("student", "")
         if wanted.isdigit():
             return access_child(user, int(wanted))
-        from kajet.school.access import children_of
-
         children = children_of(user)
         if not children:
             raise Http404
@@ -389,7 +401,16 @@ class AnnouncementView(ScopedAPIView):
 # --- Dashboard -------------------------------------------------------------------------------
 
 
+#: The same horizon and limits as the dashboard page (kajet.dashboard.selectors).
+AHEAD_DAYS = 7
+NEW_GRADES_DAYS = 7
+LIMIT = 5
+
+
 class DashboardView(ScopedAPIView):
+    """The dashboard page's panels, composed here from the same domain selectors the page
+    uses (the layers contract keeps kajet.api and kajet.dashboard independent)."""
+
     @extend_schema(
         parameters=[STUDENT_PARAM],
         responses={200: DashboardOutput, 404: ErrorOutput},
@@ -398,25 +419,45 @@ class DashboardView(ScopedAPIView):
     def get(self, request: Request) -> Response:
         user = _user(request)
         today = timezone.localdate()
+        tomorrow = today + datetime.timedelta(days=1)
+        end = today + datetime.timedelta(days=AHEAD_DAYS - 1)
         student = _family_student(request, user)
+        new_grades: list[Grade] | None = None
         if student is not None:
-            board = dashboard_for_student(
-                user=user, student=student, today=today, grades_seen_at=None
+            lessons = lessons_for_student(student, today, tomorrow)
+            events = [e for e in events_for_student(student, today, end) if e.kind != "day_off"]
+            homework: list[Any] = homework_due_for_student(student=student, start=today, end=end)
+            since = timezone.now() - datetime.timedelta(days=NEW_GRADES_DAYS)
+            new_grades = list(
+                Grade.objects.filter(
+                    student_id=student.pk, created_at__gt=since, deleted_at__isnull=True
+                )
+                .select_related("course__subject")
+                .order_by("-created_at", "-pk")[:10]
             )
         else:
-            board = dashboard_for_staff(user=user, today=today)
-        tomorrow = today + datetime.timedelta(days=1)
+            lessons = lessons_for_teacher(user, today, tomorrow)
+            events = events_for_teacher(user, today, end)
+            homework = homework_due_for_teacher(user=user, start=today, end=end)
+        unread = list(
+            delivery_list_for_folder(user, "inbox")
+            .filter(is_unread=True)
+            .annotate(unread_total=Window(expression=Count("id")))[:3]
+        )
+        assert user.school_id is not None
         payload = {
             "today": today,
             "student_id": student.pk if student is not None else None,
-            "lessons_today": next((d.lessons for d in board.days if d.date == today), []),
-            "lessons_tomorrow": next((d.lessons for d in board.days if d.date == tomorrow), []),
-            "events": board.events,
-            "homework": board.homework,
-            "new_grades": board.new_grades,
-            "unread_messages": board.unread_messages,
-            "latest_messages": board.latest_messages,
-            "announcements": board.announcements,
-            "lucky_number": board.lucky_number,
+            "lessons_today": [o for o in lessons if o.date == today],
+            "lessons_tomorrow": [o for o in lessons if o.date == tomorrow],
+            "events": events,
+            "homework": homework,
+            "new_grades": new_grades,
+            "unread_messages": unread[0].unread_total if unread else 0,
+            "latest_messages": unread,
+            "announcements": announcements_current_for(
+                user=user, today=today, limit=LIMIT, with_classes=False
+            ),
+            "lucky_number": lucky_number_for(user.school_id, today),
         }
         return Response(DashboardOutput(payload).data)
