@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -176,6 +176,13 @@ def give_busiest_load(seeded: SeededSchool, login: str) -> None:
 class SeedTimes:
     structure: float = 0.0
     modules: float = 0.0
+    by_module: dict[str, float] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        parts = ", ".join(
+            f"{name.split('.')[1]} {seconds:.1f} s" for name, seconds in self.by_module.items()
+        )
+        return f"structure {self.structure:.1f} s, module data {self.modules:.1f} s ({parts})"
 
 
 def seed_bench(
@@ -192,17 +199,14 @@ def seed_bench(
             seeded = seed_school(spec, today=today, password=BENCH_PASSWORD)
             give_busiest_load(seeded, spec.named_staff[0].login)
             structured = time.perf_counter()
-            run_data_hooks(seeded, today=today, scale=size)
+            run_data_hooks(seeded, today=today, scale=size, timings=times.by_module)
             done = time.perf_counter()
             if number == 1:
                 logins = bench_logins(seeded, spec)
         times.structure += structured - started
         times.modules += done - structured
         if progress is not None and (count == 1 or number % 10 == 0 or number == count):
-            progress(
-                f"school {number}/{count}: structure {times.structure:.1f} s, "
-                f"module data {times.modules:.1f} s (cumulative)"
-            )
+            progress(f"school {number}/{count}: {times.summary()} (cumulative)")
     return logins, times
 
 
@@ -248,7 +252,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Bench dataset {size.upper()} created in {time.perf_counter() - started:.1f} s "
-                f"(structure {times.structure:.1f} s, module data {times.modules:.1f} s); "
-                f"logins in {path} (password {BENCH_PASSWORD})"
+                f"({times.summary()}); logins in {path} (password {BENCH_PASSWORD})"
             )
         )
