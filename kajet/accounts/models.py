@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kajet.accounts.devices import describe_user_agent
 from kajet.core.models import School, TenantModel
 
 
@@ -168,6 +169,10 @@ class SignInAttempt(models.Model):
     def __str__(self) -> str:
         return f"{self.login} {self.result} {self.at:%Y-%m-%d %H:%M}"
 
+    @property
+    def device_label(self) -> str:
+        return describe_user_agent(self.user_agent)
+
 
 class UserSession(models.Model):
     """A signed-in device: a web session (``key`` = session key) or an API token (``key`` =
@@ -196,6 +201,10 @@ class UserSession(models.Model):
     @property
     def is_active(self) -> bool:
         return self.ended_at is None and self.expires_at > timezone.now()
+
+    @property
+    def device_label(self) -> str:
+        return describe_user_agent(self.user_agent)
 
 
 class TotpDevice(models.Model):
