@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -283,7 +283,8 @@ def _scoped_formfield(db_field: Any, **kwargs: Any) -> Any:
         return forms.ModelChoiceField(
             queryset=None,
             required=not db_field.blank,
-            label=capfirst(str(db_field.verbose_name)),
+            label=kwargs.get("label") or capfirst(str(db_field.verbose_name)),
+            help_text=kwargs.get("help_text") or "",
         )
     return db_field.formfield(**kwargs)
 
@@ -296,7 +297,11 @@ class StructureMeta:
 
 class StructureForm(forms.ModelForm):
     """Validates unique constraints that include the school (excluded from the form's fields,
-    so Django would skip them): the instance is given its school before validation."""
+    so Django would skip them): the instance is given its school before validation. A
+    violation is shown at ``unique_field`` with ``unique_message``."""
+
+    unique_field: str | None = None
+    unique_message: Any = _("An entry with these values already exists.")
 
     def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -313,6 +318,21 @@ class StructureForm(forms.ModelForm):
                 if model is not None and model is not User:
                     field.queryset = model._default_manager.filter(school_id=school.pk)
 
+    def _post_clean(self) -> None:
+        super()._post_clean()  # type: ignore[misc]
+        errors = self.errors  # already collected: reading it does not validate again
+        general = errors.get(NON_FIELD_ERRORS)
+        if not general or not self.unique_field:
+            return
+        kept = [e for e in general.as_data() if e.code != "unique_together"]
+        if len(kept) == len(general):
+            return
+        if kept:
+            errors[NON_FIELD_ERRORS] = self.error_class(kept, error_class="nonfield")
+        else:
+            del errors[NON_FIELD_ERRORS]
+        self.add_error(self.unique_field, ValidationError(self.unique_message, code="unique"))
+
     def _get_validation_exclusions(self) -> set[str]:
         exclusions: set[str] = set(super()._get_validation_exclusions())  # type: ignore[misc]
         exclusions.discard("school")
@@ -320,6 +340,9 @@ class StructureForm(forms.ModelForm):
 
 
 class SchoolYearForm(StructureForm):
+    unique_field = "name"
+    unique_message = _("A school year with this name already exists.")
+
     class Meta(StructureMeta):
         model = SchoolYear
         fields = ["name", "starts_on", "ends_on", "is_current"]
@@ -339,9 +362,13 @@ class SchoolYearForm(StructureForm):
 
 
 class TermForm(StructureForm):
+    unique_field = "number"
+    unique_message = _("This school year already has this term.")
+
     class Meta(StructureMeta):
         model = Term
         fields = ["year", "number", "starts_on", "ends_on"]
+        labels = {"year": _("School year")}
         widgets = {"starts_on": DATE_INPUT, "ends_on": DATE_INPUT}
 
     def clean(self) -> dict[str, Any]:
@@ -357,6 +384,9 @@ class TermForm(StructureForm):
 
 
 class LessonPeriodForm(StructureForm):
+    unique_field = "number"
+    unique_message = _("The bell schedule already has a lesson with this number.")
+
     class Meta(StructureMeta):
         model = LessonPeriod
         fields = ["number", "starts_at", "ends_at"]
@@ -371,9 +401,13 @@ class LessonPeriodForm(StructureForm):
 
 
 class SchoolClassForm(StructureForm):
+    unique_field = "name"
+    unique_message = _("A class with this name already exists in this school year.")
+
     class Meta(StructureMeta):
         model = SchoolClass
         fields = ["year", "name", "level", "homeroom_teacher"]
+        labels = {"year": _("School year")}
 
     def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
         super().__init__(*args, school=school, **kwargs)
@@ -401,9 +435,13 @@ class ClassGroupForm(StructureForm):
         label=_("Members"),
     )
 
+    unique_field = "name"
+    unique_message = _("This class already has a group with this name.")
+
     class Meta(StructureMeta):
         model = ClassGroup
         fields = ["school_class", "name"]
+        labels = {"school_class": _("Class")}
 
     def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
         super().__init__(*args, school=school, **kwargs)
@@ -425,6 +463,9 @@ class ClassGroupForm(StructureForm):
 
 
 class SubjectForm(StructureForm):
+    unique_field = "name"
+    unique_message = _("A subject with this name already exists.")
+
     class Meta(StructureMeta):
         model = Subject
         fields = ["name", "short_name"]
@@ -434,6 +475,7 @@ class CourseForm(StructureForm):
     class Meta(StructureMeta):
         model = Course
         fields = ["year", "subject", "school_class", "group", "teacher"]
+        labels = {"year": _("School year"), "subject": _("Subject")}
 
     def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
         super().__init__(*args, school=school, **kwargs)
