@@ -85,7 +85,7 @@ def seed_school_data(seeded: SeededSchool, *, today: datetime.date, scale: str) 
         group__school_class__in=seeded.classes
     ).values_list("group_id", "student_id"):
         by_group[group_id].append(student_id)
-    ability = {pk: rng.uniform(2.2, 5.4) for pk, _c, _n in students}
+    ability = {pk: rng.uniform(2.8, 5.6) for pk, _c, _n in students}
     level_of = {c.pk: c.level for c in seeded.classes}
     now = timezone.now()
 
@@ -200,6 +200,7 @@ def seed_school_data(seeded: SeededSchool, *, today: datetime.date, scale: str) 
         average = weighted_average([weighted(g) for g in marks], policy)
         suggested = suggested_grade(average, policy) or 3
         final = min(6, suggested + (1 if rng.random() < 0.15 else 0))
+        text = rng.choice(DESCRIPTIVE) if descriptive else ""
         for kind, value in ((Grade.Kind.PROPOSED_TERM, suggested), (Grade.Kind.FINAL_TERM, final)):
             term_grades.append(
                 Grade(
@@ -210,7 +211,7 @@ def seed_school_data(seeded: SeededSchool, *, today: datetime.date, scale: str) 
                     kind=kind,
                     text="" if descriptive else str(value),
                     value=None if descriptive else Decimal(value),
-                    descriptive=rng.choice(DESCRIPTIVE) if descriptive else "",
+                    descriptive=text,
                     created_by_id=course.teacher_id,
                     created_at=classified,
                 )
@@ -243,7 +244,7 @@ def seed_school_data(seeded: SeededSchool, *, today: datetime.date, scale: str) 
                 code="grades.grade.corrected" if g.corrects_id else "grades.grade.created",
                 object_type=GRADE,
                 object_id=g.pk,
-                new={"text": g.text, "value": str(g.value) if g.value is not None else None},
+                new=g.snapshot(),
             )
             for g in everything
         ],

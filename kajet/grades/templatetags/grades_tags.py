@@ -45,3 +45,12 @@ def at(items: Any, index: int) -> Any:
         return items[int(index)]
     except (IndexError, TypeError, ValueError, KeyError):
         return None
+
+
+@register.filter
+def history_text(values: Any) -> str:
+    """What a history entry's old/new values show: the mark, or a descriptive grade."""
+    if not isinstance(values, dict):
+        return ""
+    text = values.get("text") or values.get("descriptive") or ""
+    return str(text)
