@@ -19,6 +19,12 @@ def course_label(course: Course) -> str:
     return f"{course.subject.name} — {target} ({course.teacher.full_name})"
 
 
+def grid_label(course: Course) -> str:
+    """A short label for the class grid (the class is known there)."""
+    group = f" · {course.group.name}" if course.group else ""
+    return f"{course.subject.name}{group} ({course.teacher.last_name})"
+
+
 class PlanForm(forms.Form):
     valid_from = forms.DateField(label=_("Valid from"), widget=DATE_INPUT)
     name = forms.CharField(label=_("Name (optional)"), max_length=80, required=False)

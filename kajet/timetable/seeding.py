@@ -258,12 +258,15 @@ def _seed_changes(
         )
         for d in dates_between(start, end)
     }
-    count = max(4, len(seeded.classes) // 2)
+    by_class: dict[int, list[TimetableEntry]] = defaultdict(list)
+    for entry in entries:
+        by_class[entry.course.school_class_id].append(entry)
     changes: list[LessonChange] = []
     used: set[tuple[int, datetime.date]] = set()
     for week in (week_start(today), week_start(today) + datetime.timedelta(days=7)):
-        for n in range(count):
-            entry = rng.choice(entries)
+        # about one change per class a week (so every demo family sees one)
+        picks = [rng.choice(rows) for _cls, rows in sorted(by_class.items())]
+        for n, entry in enumerate(picks):
             day = week + datetime.timedelta(days=entry.weekday)
             if day in off or (entry.pk, day) in used or day < seeded.year.starts_on:
                 continue

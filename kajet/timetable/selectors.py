@@ -105,7 +105,8 @@ class LessonOccurrence:
 
     @property
     def target_name(self) -> str:
-        return self.group_name or self.class_name
+        """ "6b" for a class lesson, "6b NIEM gr. 1" for a group's."""
+        return f"{self.class_name} {self.group_name}" if self.group_name else self.class_name
 
     @property
     def starts(self) -> datetime.datetime:

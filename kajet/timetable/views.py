@@ -22,7 +22,7 @@ from kajet.school.access import roles_of
 from kajet.school.family import family_students
 from kajet.school.models import Course, LessonPeriod, SchoolClass, SchoolYear
 from kajet.timetable import access, selectors, services
-from kajet.timetable.forms import LessonChangeForm, PlanForm, RoomForm, course_label
+from kajet.timetable.forms import LessonChangeForm, PlanForm, RoomForm, course_label, grid_label
 from kajet.timetable.models import (
     WEEKDAYS,
     Event,
@@ -38,14 +38,24 @@ from kajet.timetable.selectors import LessonOccurrence
 CELL_SLOTS = 2
 
 
+def default_week(today: datetime.date) -> datetime.date:
+    """This week's Monday; at the weekend the coming week's (what a family plans for)."""
+    if today.weekday() >= 5:
+        return week_start(today + datetime.timedelta(days=7))
+    return week_start(today)
+
+
 def _week_of(request: HttpRequest) -> datetime.date:
-    """The Monday of the week asked for (?tydzien=YYYY-MM-DD), this week by default."""
+    """The Monday of the week asked for (?tydzien=YYYY-MM-DD), the current one by default."""
     raw = request.GET.get("tydzien", "")
     try:
-        day = datetime.date.fromisoformat(raw) if raw else timezone.localdate()
+        return (
+            week_start(datetime.date.fromisoformat(raw))
+            if raw
+            else default_week(timezone.localdate())
+        )
     except ValueError:
-        day = timezone.localdate()
-    return week_start(day)
+        return default_week(timezone.localdate())
 
 
 def _week_context(
@@ -108,7 +118,8 @@ def _week_context(
         "next_url": f"{base}tydzien={(monday + datetime.timedelta(days=7)).isoformat()}",
         "this_week_url": request.path + ("?" + query.urlencode() if query else ""),
         "print_url": f"{base}tydzien={monday.isoformat()}&druk=1",
-        "is_this_week": monday == week_start(today),
+        "week_url": f"{base}tydzien={monday.isoformat()}",
+        "is_this_week": monday == default_week(today),
         "can_change": access.can(request.user, "timetable.changes"),
     }
 
@@ -196,7 +207,7 @@ def class_week(request: HttpRequest, class_id: int) -> HttpResponse:
         events=selectors.events_for_class(school_class, monday, friday),
         monday=monday,
         title=_("Timetable — class %(cls)s") % {"cls": school_class.name},
-        show_target=True,
+        show_target=False,
     )
     context["overview"] = True
     return _render_week(request, context)
@@ -389,7 +400,7 @@ def grid(request: HttpRequest, plan_id: int, class_id: int) -> HttpResponse:
             "school_class": school_class,
             "rows": rows,
             "weekdays": [name for _n, name in WEEKDAYS],
-            "courses": [(str(c.pk), course_label(c)) for c in courses],
+            "courses": [(str(c.pk), grid_label(c)) for c in courses],
             "rooms": [(str(r.pk), r.name) for r in rooms],
             "errors": errors,
             "other_classes": list(
