@@ -213,7 +213,12 @@ class Option:
 class OptionGroup:
     label: str
     options: list[Option] = field(default_factory=list)
-    people: bool = False  # a long list of single people (shown folded)
+    people: bool = False  # a list of single people
+    folded: bool = False  # shown closed in the picker (long lists)
+
+    @property
+    def key(self) -> str:
+        return self.label
 
 
 def _people_of_students(students: list[Student]) -> tuple[list[Option], list[Option]]:
@@ -314,7 +319,9 @@ def recipient_options_for(user: User, writer: Writer | None = None) -> list[Opti
     class_ids = writer.school_class_ids | writer.homeroom_class_ids | writer.taught_class_ids
     classes_qs = SchoolClass.objects.filter(pk__in=class_ids).order_by("level", "name")
     for school_class in classes_qs:
-        group = OptionGroup(_("Class %(name)s") % {"name": school_class.name})
+        group = OptionGroup(
+            _("Class %(name)s") % {"name": school_class.name}, folded=writer.is_school_wide
+        )
         cid = school_class.pk
         everyone = writer.is_school_wide or cid in writer.homeroom_class_ids
         if everyone:
@@ -365,8 +372,8 @@ def recipient_options_for(user: User, writer: Writer | None = None) -> list[Opti
             .order_by("school_class__name", "user__last_name", "user__first_name")
         )
         student_opts, guardian_opts = _people_of_students(students)
-        groups.append(OptionGroup(_("Chosen guardians"), guardian_opts, people=True))
-        groups.append(OptionGroup(_("Chosen students"), student_opts, people=True))
+        groups.append(OptionGroup(_("Chosen guardians"), guardian_opts, people=True, folded=True))
+        groups.append(OptionGroup(_("Chosen students"), student_opts, people=True, folded=True))
     staff_group = OptionGroup(_("Staff"))
     if not writer.is_school_wide:
         staff_group.options.append(Option(str(Kind.STAFF), _("All staff")))
@@ -374,7 +381,7 @@ def recipient_options_for(user: User, writer: Writer | None = None) -> list[Opti
         if role in held_roles:
             staff_group.options.append(Option(f"role:{role}", str(ROLE_GROUP_LABELS[role])))
     groups.append(staff_group)
-    staff_people = OptionGroup(_("Chosen staff members"), people=True)
+    staff_people = OptionGroup(_("Chosen staff members"), people=True, folded=True)
     for member in (
         User.objects.filter(kind=User.Kind.STAFF, is_active=True, school_id=user.school_id or 0)
         .exclude(pk=user.pk)

@@ -308,10 +308,13 @@ def compose(request: HttpRequest) -> HttpResponse:
     preset_keys = {o.key for o in draft.get("preset", [])}
     for group in groups:
         group.options = [o for o in group.options if o.key not in preset_keys]
+    selected = set(draft.get("recipients", []))
+    open_groups = {g.key for g in groups if any(o.key in selected for o in g.options)}
     context = _common(user, "") | {
+        "open_groups": open_groups,
         "draft": draft,
         "groups": [g for g in groups if g.options],
-        "selected": set(draft.get("recipients", [])),
+        "selected": selected,
         "children": children,
         "errors": errors,
         "max_files": services_limits()[0],
