@@ -38,8 +38,12 @@ class HomeworkForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 6})
     )
-    set_on = forms.DateField(label=_("Date set"), widget=forms.DateInput(attrs={"type": "date"}))
-    due_on = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+    set_on = forms.DateField(
+        label=_("Date set"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    due_on = forms.DateField(
+        label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     uploads = MultipleFileField(
         label=_("Attachments"),
         required=False,

@@ -26,12 +26,12 @@ class AnnouncementForm(forms.Form):
         help_text=_("Only for the audience “chosen classes”."),
     )
     shown_from = forms.DateField(
-        label=_("Shown from"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Shown from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     shown_until = forms.DateField(
         label=_("Shown until"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Leave empty to show it until you delete it."),
     )
     pinned = forms.BooleanField(label=_("Pin to the top"), required=False)

@@ -5,7 +5,16 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 
 from kajet.accounts.models import User
 from kajet.noticeboard.access import announcements_visible_to
@@ -18,8 +27,13 @@ def current_q(today: datetime.date) -> Q:
 
 
 def _with_read_flag(qs: QuerySet[Announcement], user: Any) -> QuerySet[Announcement]:
+    # The author's own announcements count as read.
     return qs.annotate(
-        is_read=Exists(AnnouncementRead.objects.filter(announcement=OuterRef("pk"), user=user))
+        is_read=ExpressionWrapper(
+            Q(author=user)
+            | Q(Exists(AnnouncementRead.objects.filter(announcement=OuterRef("pk"), user=user))),
+            output_field=BooleanField(),
+        )
     )
 
 
