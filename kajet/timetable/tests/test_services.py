@@ -331,3 +331,11 @@ def test_predraw_command(tt: Timetable, on_today: Any) -> None:
     enable_lucky(tt)
     call_command("draw_lucky_numbers")
     assert list(LuckyNumber.objects.values_list("date", flat=True)) == [TODAY + D(days=1)]
+
+
+def test_predraw_task(tt: Timetable, on_today: Any) -> None:
+    from kajet.timetable.tasks import lucky_numbers_predraw_task
+
+    enable_lucky(tt)
+    assert lucky_numbers_predraw_task.delay().get() == 1
+    assert LuckyNumber.objects.get().date == TODAY + D(days=1)
