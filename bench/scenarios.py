@@ -32,6 +32,6 @@ SCENARIOS: dict[str, Scenario] = {
     s.name: s
     for s in [
         Scenario("home", "/", ("guardian", "teacher"), "the signed-in home page (dashboard)"),
-        # Scenario("grades", "/oceny/uczen/{student_id}/", ("guardian",), "a child's grades"),
+        Scenario("grades", "/oceny/uczen/{student_id}/", ("guardian",), "a child's grades"),
     ]
 }
