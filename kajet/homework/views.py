@@ -42,7 +42,9 @@ def homework_list(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"subject_id": subject_id, "today": today}
     if user.is_family:
         children, selected = family_students(request)
-        context.update(children=children, selected=selected)
+        context.update(
+            children=children, selected=selected, can_tick=user.kind == User.Kind.STUDENT
+        )
         if selected is not None:
             context["items"] = homework_list_for_student(
                 student=selected, today=today, subject_id=subject_id

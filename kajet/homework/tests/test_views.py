@@ -60,6 +60,9 @@ def test_list_splits_upcoming_and_past_and_filters_by_subject(world: Any, client
     client = client_for(world.user("student"))
     page = client.get(LIST).content.decode()
     assert page.index("Historyczne") < page.index("Nadchodzące") < page.index("Dawne")
+    assert page.count("hx-post=") == 3  # the student can tick each one
+    guardian_page = client_for(world.user("guardian")).get(LIST).content.decode()
+    assert "/wykonane/" not in guardian_page
     assert page.index("<details") < page.index("Dawne")
     filtered = client.get(LIST, {"przedmiot": other_subject.pk}).content.decode()
     assert "Historyczne" in filtered
