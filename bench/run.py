@@ -308,6 +308,11 @@ def login_facts(login: str) -> dict[str, object]:
             facts["student_id"] = student.pk
         if course is not None:
             facts["course_id"] = course.pk
+        # {feed_token}: a fresh calendar-feed token (only its hash is stored, so the
+        # plain token exists only when it is made).
+        from kajet.feeds.services import feed_token_regenerate
+
+        facts["feed_token"] = feed_token_regenerate(actor=user)
     return facts
 
 

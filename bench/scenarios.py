@@ -10,6 +10,8 @@ sign-in, with the signed-in user's facts (see ``bench/run.py: login_facts``):
                             class of their first course)
     {course_id}             the teacher's first course (for a family: the first course of
                             the student's class)
+    {feed_token}            a fresh calendar-feed token of the user (the secret in the
+                            iCal feed's URL)
 
 Roles are those of bench-logins.json: guardian, student, teacher, homeroom_teacher,
 secretariat, school_admin, principal, pedagogue, psychologist.
@@ -32,6 +34,13 @@ SCENARIOS: dict[str, Scenario] = {
     s.name: s
     for s in [
         Scenario("home", "/", ("guardian", "teacher"), "the signed-in home page (dashboard)"),
+        Scenario("messages-inbox", "/wiadomosci/", ("guardian", "teacher"), "the Received folder"),
         Scenario("grades", "/oceny/uczen/{student_id}/", ("guardian",), "a child's grades"),
+        Scenario(
+            "ical",
+            "/kalendarz/{feed_token}.ics",
+            ("guardian", "teacher"),
+            "the iCal feed: 2 weeks back, 8 ahead; lessons, events, homework",
+        ),
     ]
 }
