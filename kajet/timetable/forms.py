@@ -120,8 +120,11 @@ class EventForm(forms.Form):
         self.fields["course"].label_from_instance = course_label  # type: ignore[attr-defined]
         self.fields["classes"].queryset = classes  # type: ignore[attr-defined]
         self.fields["group"].queryset = groups  # type: ignore[attr-defined]
-        self.fields["teacher"].queryset = teachers  # type: ignore[attr-defined]
-        self.fields["teacher"].label_from_instance = lambda u: u.full_name  # type: ignore[attr-defined]
+        if teachers is None:
+            del self.fields["teacher"]  # only school-wide managers record absences
+        else:
+            self.fields["teacher"].queryset = teachers  # type: ignore[attr-defined]
+            self.fields["teacher"].label_from_instance = lambda u: u.full_name  # type: ignore[attr-defined]
         self.fields["period"].queryset = LessonPeriod.objects.all()  # type: ignore[attr-defined]
         self.fields["scope"].choices = scopes  # type: ignore[attr-defined]
 

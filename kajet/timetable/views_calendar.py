@@ -187,7 +187,7 @@ def _event_form_choices(user: User) -> dict[str, Any]:
     groups = ClassGroup.objects.filter(school_class__year__is_current=True).select_related(
         "school_class"
     )
-    teachers = User.objects.none()
+    teachers: Any = None
     scopes: list[tuple[str, Any]] = [("", "—")]
     if manager:
         scopes += [(s.value, s.label) for s in Event.Scope]
@@ -253,7 +253,7 @@ def event_add(request: HttpRequest) -> HttpResponse:
                 today=timezone.localdate(),
                 classes=classes,
                 group=group,
-                teacher=data["teacher"],
+                teacher=data.get("teacher"),
                 course=course,
                 period=data["period"],
                 description=data["description"],

@@ -530,3 +530,27 @@ def test_navigation_entries(tt: Timetable, client_for: Any) -> None:
     ).content.decode()
     assert f'href="{reverse("timetable:week")}"' in body
     assert f'href="{reverse("timetable:calendar")}"' in body
+
+
+def test_staff_records_teacher_absence_seen_by_that_teacher(tt: Timetable, client_for: Any) -> None:
+    teacher = tt.world.user(Role.TEACHER)
+    client = client_for(tt.world.user(Role.PRINCIPAL))
+    response = client.post(
+        reverse("timetable:event_add"),
+        {
+            "kind": "school_event",
+            "scope": "teacher",
+            "teacher": teacher.pk,
+            "title": "Szkolenie rady pedagogicznej",
+            "starts_on": "2026-11-19",
+        },
+    )
+    assert response.status_code == 302
+    url = reverse("timetable:calendar_week") + WEEK
+    assert "Szkolenie rady" in get(client_for, teacher, url).content.decode()
+    assert (
+        "Szkolenie rady" not in get(client_for, tt.world.user(Role.GUARDIAN), url).content.decode()
+    )
+    # a teacher's form has no absence field at all
+    form = get(client_for, teacher, reverse("timetable:event_add")).content.decode()
+    assert 'name="teacher"' not in form
