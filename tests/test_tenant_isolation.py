@@ -19,7 +19,6 @@ demo seeding hooks of every app fill in (``kajet.demo.hooks``).
 from __future__ import annotations
 
 import datetime
-import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -30,8 +29,7 @@ from django.apps import apps
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.test import Client, RequestFactory, override_settings
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.urls.converters import IntConverter
+from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 from django_scopes.exceptions import ScopeError
@@ -40,6 +38,7 @@ from kajet.accounts import services as account_services
 from kajet.accounts.models import Role, User, UserSession
 from kajet.core.models import TenantModel
 from kajet.testutils.factories import SchoolWorld, make_world
+from tests.urlwalk import Route, all_routes, plain_routes
 
 #: B's roles that request A's objects (every role).
 INTRUDER_ROLES = [str(r.value) for r in Role]
@@ -62,83 +61,9 @@ PAGE_METHODS = ("get", "post")
 API_METHODS = ("get", "post", "put", "patch", "delete")
 
 
-# --- walking the URL configuration ------------------------------------------------------------
-
-_PART = re.compile(r"<(?:(?P<conv>[^>:]+):)?(?P<name>[^>]+)>")
-
-
-@dataclass(frozen=True)
-class Route:
-    """One URL pattern with the full route (``szkola/uczniowie/<int:student_id>/``)."""
-
-    route: str
-    name: str  # "namespace:name", or "" for an unnamed pattern
-    kwargs: tuple[tuple[str, str], ...]  # (kwarg, converter name)
-    app: str  # the Kajet app whose view serves it ("" for third-party views)
-
-    @property
-    def is_api(self) -> bool:
-        return self.route.startswith("api/v1/")
-
-    @property
-    def label(self) -> str:
-        return self.name or self.route
-
-    def int_kwargs(self) -> list[str]:
-        return [k for k, conv in self.kwargs if conv == "int"]
-
-    def build(self, values: dict[str, Any]) -> str:
-        return "/" + _PART.sub(lambda m: str(values[m.group("name")]), self.route)
-
-
-def _converter_name(converter: Any) -> str:
-    if isinstance(converter, IntConverter):
-        return "int"
-    return type(converter).__name__.removesuffix("Converter").lower() or "str"
-
-
-def _view_app(callback: Any) -> str:
-    view = getattr(callback, "view_class", None) or getattr(callback, "cls", None) or callback
-    module = getattr(view, "__module__", "") or ""
-    parts = module.split(".")
-    return parts[1] if len(parts) > 1 and parts[0] == "kajet" else ""
-
-
-def walk(
-    patterns: list[Any], prefix: str = "", namespace: str = "", converters: dict | None = None
-) -> Iterator[Route]:
-    """Every URL pattern below ``patterns``, recursively through includes."""
-    converters = dict(converters or {})
-    for entry in patterns:
-        pattern = entry.pattern
-        if not hasattr(pattern, "converters"):  # a regex pattern: no Kajet URL uses them
-            raise AssertionError(
-                f"regex URL pattern {pattern} under {prefix!r}: teach tests/"
-                "test_tenant_isolation.py to walk it"
-            )
-        route = prefix + str(pattern)
-        found = converters | {k: _converter_name(c) for k, c in pattern.converters.items()}
-        if isinstance(entry, URLResolver):
-            ns = entry.namespace or namespace
-            if entry.namespace and namespace:
-                ns = f"{namespace}:{entry.namespace}"
-            yield from walk(entry.url_patterns, route, ns, found)
-        elif isinstance(entry, URLPattern):
-            names = [m.group("name") for m in _PART.finditer(route)]
-            name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name or ""
-            yield Route(
-                route=route,
-                name=name,
-                kwargs=tuple((n, found.get(n, "str")) for n in names),
-                app=_view_app(entry.callback),
-            )
-
-
-ALL_ROUTES = list(walk(get_resolver().url_patterns))
+ALL_ROUTES = all_routes()
 ID_ROUTES = [r for r in ALL_ROUTES if r.int_kwargs()]
-#: URLs without arguments that carry no school data (the OpenAPI schema is built from code).
-NO_DATA = {"api-schema", "api-docs", "healthz", "noop", "set_language"}
-PLAIN_ROUTES = [r for r in ALL_ROUTES if not r.kwargs and r.name not in NO_DATA]
+PLAIN_ROUTES = plain_routes()
 
 
 # --- two schools ------------------------------------------------------------------------------
