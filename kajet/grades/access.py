@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
 from django.http import Http404
 
 from kajet.accounts.models import Role, User
@@ -91,8 +92,6 @@ def access_grade_for_view(user: Any, grade_id: int) -> Grade:
     elif roles & SCHOOL_READERS:
         pass
     elif roles & {Role.TEACHER, Role.HOMEROOM_TEACHER}:
-        from django.db.models import Q
-
         qs = qs.filter(Q(course__teacher=user) | Q(student__school_class__homeroom_teacher=user))
     else:
         raise Http404

@@ -118,6 +118,8 @@ def _grades_page(
             "period": period,
             "term_index": int(period) - 1 if period in ("1", "2") else None,
             "target_choices": [(g, GRADE_WORDS[g]) for g in (2, 3, 4, 5, 6)],
+            # Staff always see averages; families when the school's policy shows them.
+            "show_averages": data.show_averages or not record_visit,
         }
     )
     return render(request, "grades/family.html", context)
@@ -155,6 +157,9 @@ def what_if(request: HttpRequest) -> HttpResponse:
         raise Http404 from None
     student = access.access_student_grades(user, student_id)
     data = selectors.student_grades(student)
+    family = bool(roles_of(user) & access.PERMISSIONS["grades.view_own"])
+    if family and not data.show_averages:
+        raise Http404  # the school does not show averages to families
     subject = next((s for s in data.subjects if s.course.pk == course_id), None)
     if subject is None:
         raise Http404
@@ -212,7 +217,6 @@ def what_if(request: HttpRequest) -> HttpResponse:
         "rows": rows or [{"mark": "", "weight": "1"}],
         "grade_words": GRADE_WORDS,
         "target_choices": [(g, GRADE_WORDS[g]) for g in (2, 3, 4, 5, 6)],
-        "show_averages": data.show_averages,
     }
     template = "grades/what_if.html"
     if _is_htmx(request):

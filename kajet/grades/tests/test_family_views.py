@@ -239,3 +239,16 @@ def test_student_page_three_ways(
     assert client_for(world.user("teacher")).get(other).status_code == 404
     for role in ("guardian", "teacher", "principal"):
         assert client_for(other_world.user(role)).get(url).status_code == 404
+
+
+def test_what_if_hidden_when_averages_are(world: SchoolWorld, client_for: Any) -> None:
+    two_marks(world)
+    GradingPolicy.objects.create(school=world.school, show_averages_to_family=False)
+    data = {"student": world.student.pk, "course": world.course.pk}
+    guardian = client_for(world.user("guardian"))
+    assert guardian.get(reverse("grades:what_if"), data).status_code == 404
+    assert "what-if" not in guardian.get(URL).content.decode()
+    staff = client_for(world.user("homeroom_teacher"))
+    assert staff.get(reverse("grades:what_if"), data).status_code == 200
+    page = staff.get(reverse("grades:student", args=[world.student.pk])).content.decode()
+    assert "4,50" in page or "4.50" in page
