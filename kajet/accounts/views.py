@@ -255,6 +255,10 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
             "confirmed": False,
             "form": form,
             "secret": device.secret,
+            # Groups of four are easier to type into an app (apps ignore the spaces).
+            "secret_grouped": " ".join(
+                device.secret[i : i + 4] for i in range(0, len(device.secret), 4)
+            ),
             "qr_svg": qr_svg,
             "required": required,
         },
