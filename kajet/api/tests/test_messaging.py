@@ -89,7 +89,7 @@ def test_send_multipart_with_attachment(world: SchoolWorld, client_for: ClientFo
     url = reverse("api:message-attachment", args=[message_id, attachment.pk])
     download = client_for(world.user("guardian")).get(url)
     assert download.status_code == 200 and download["X-Content-Type-Options"] == "nosniff"
-    download.close()
+    assert b"".join(download.streaming_content) == PDF  # type: ignore[attr-defined]
     assert client_for(world.user("student")).get(url).status_code == 404
     bad = client.post(
         reverse("api:message-send"),

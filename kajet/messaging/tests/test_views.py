@@ -237,8 +237,8 @@ def test_attachment_download_three_ways(
         assert response.status_code == 200
         assert response["X-Content-Type-Options"] == "nosniff"
         assert response["Content-Disposition"].startswith("attachment")
+        # reading the stream to the end closes the file (through the test client's wrapper)
         assert b"".join(response.streaming_content) == PDF  # type: ignore[attr-defined]
-        response.close()
     assert client_for(world.user("teacher")).get(url).status_code == 404
     assert client_for(other_world.user("homeroom_teacher")).get(url).status_code == 404
     attachment.file.delete(save=False)
