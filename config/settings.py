@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "kajet.messaging",
     "kajet.homework",
     "kajet.noticeboard",
+    "kajet.attendance",
     "kajet.feeds",
     "kajet.dashboard",
     "kajet.demo",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("wiadomosci/", include("kajet.messaging.urls")),
     path("zadania/", include("kajet.homework.urls")),
     path("ogloszenia/", include("kajet.noticeboard.urls")),
+    path("frekwencja/", include("kajet.attendance.urls")),
     path("api/v1/", include("kajet.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -19,6 +19,7 @@ SEED_MODULES = [
     "kajet.messaging.seeding",
     "kajet.homework.seeding",
     "kajet.noticeboard.seeding",
+    "kajet.attendance.seeding",
 ]
 
 
