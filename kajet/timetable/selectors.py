@@ -305,7 +305,10 @@ def _resolve(
     )
     change_at = {(c.entry_id, c.date): c for c in changes}
     off = days_off(school_id, start, end)
-    class_ids = sorted({e.course.school_class_id for e in entries})
+    class_ids = sorted(
+        {e.course.school_class_id for e in entries}
+        | {c.entry.course.school_class_id for c in changes}
+    )
     class_off = _class_days_off(class_ids, start, end) if class_ids else {}
 
     result: list[LessonOccurrence] = []
@@ -325,6 +328,8 @@ def _resolve(
     for change in change_at.values():
         day = change.date
         if not start <= day <= end or day in off:
+            continue
+        if day in class_off.get(change.entry.course.school_class_id, ()):
             continue
         plan = plan_by_day.get(day)
         if plan is None or change.entry.plan_id != plan.pk or change.entry.weekday != day.weekday():

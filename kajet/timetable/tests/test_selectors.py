@@ -410,3 +410,18 @@ def test_events_visibility(tt: Timetable) -> None:
     assert titles(events_for_staff(w.school, MONDAY + D(days=21), MONDAY + D(days=30))) == {
         later.title
     }
+
+
+def test_class_day_off_hides_a_substitution_from_the_substitute(tt: Timetable) -> None:
+    substitute = tt.other_class_course.teacher
+    change(tt, tt.math_monday, MONDAY, LessonChange.Kind.SUBSTITUTION, new_teacher=substitute)
+    event = Event.objects.create(
+        school=tt.world.school,
+        kind=Event.Kind.DAY_OFF,
+        scope=Event.Scope.CLASSES,
+        title="Wycieczka",
+        starts_on=MONDAY,
+        ends_on=MONDAY,
+    )
+    event.classes.set([tt.world.school_class])
+    assert [o.class_name for o in lessons_for_teacher(substitute, MONDAY, MONDAY)] == ["2a"]
