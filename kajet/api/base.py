@@ -6,9 +6,14 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from django.http import HttpResponseBase
+from django.utils.translation import gettext_lazy as _
 from django_scopes import scope
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.views import APIView
+
+from kajet.accounts.models import User
+from kajet.accounts.services import two_factor_setup_required
 
 
 class ScopedAPIView(APIView):
@@ -23,6 +28,18 @@ class ScopedAPIView(APIView):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
+        user = request.user
+        # The web's session rules, for app tokens: a login slip's password must be replaced
+        # (on the web) first, and so must a school's two-factor requirement be met.
+        if isinstance(user, User) and user.must_change_password:
+            raise PermissionDenied(
+                _("Change your password on the web first."), code="password_change_required"
+            )
+        if isinstance(user, User) and two_factor_setup_required(user):
+            raise PermissionDenied(
+                _("Your school requires two-factor sign-in: set it up on the web."),
+                code="two_factor_required",
+            )
         school_id = getattr(request.user, "school_id", None)
         if school_id is not None:
             opened = scope(school=school_id)

@@ -207,3 +207,26 @@ def test_token_endpoint_needs_no_csrf(world: Any) -> None:
     client = Client(enforce_csrf_checks=True)
     response = token_post(client, login=world.user("guardian").login, password=PASSWORD)
     assert response.status_code == 201
+
+
+def test_token_of_a_user_who_must_change_the_password_is_refused_data(world: Any) -> None:
+    user = world.user("student")
+    user.must_change_password = True
+    user.save()
+    token = token_for(user)
+    response = Client().get(ME, **bearer(token))
+    assert response.status_code == 403
+    assert "Change your password" in response.json()["detail"]
+    user.must_change_password = False
+    user.save()
+    assert Client().get(ME, **bearer(token)).status_code == 200
+
+
+def test_token_is_refused_data_once_the_school_requires_two_factor(world: Any) -> None:
+    user = world.user("teacher")
+    token = token_for(user)
+    world.school.require_staff_2fa = True
+    world.school.save()
+    assert Client().get(ME, **bearer(token)).status_code == 403
+    confirmed_totp(user)
+    assert Client().get(ME, **bearer(token)).status_code == 200
