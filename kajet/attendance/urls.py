@@ -1,5 +1,26 @@
 from django.urls import path
 
+from kajet.attendance import views
+
 app_name = "attendance"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("dzis/", views.today, name="today"),
+    path("dodatkowa/", views.extra, name="extra"),
+    path("lekcja/<int:course_id>/<str:day>/<int:period_id>/", views.lesson, name="lesson"),
+    path("kurs/<int:course_id>/", views.course, name="course"),
+    path("uczen/", views.family, name="family"),
+    path("usprawiedliwienia/", views.excuses, name="excuses"),
+    path("usprawiedliwienia/nowe/", views.excuse_new, name="excuse_new"),
+    path("usprawiedliwienia/kolejka/", views.queue, name="queue"),
+    path("usprawiedliwienia/<int:excuse_id>/", views.excuse, name="excuse"),
+    path("usprawiedliwienia/<int:excuse_id>/decyzja/", views.excuse_decide, name="decide"),
+    path(
+        "usprawiedliwienia/<int:excuse_id>/zalacznik/",
+        views.excuse_attachment,
+        name="attachment",
+    ),
+    path("klasa/<int:class_id>/", views.school_class, name="class"),
+    path("szkola/", views.school, name="school"),
+]

@@ -1,0 +1,381 @@
+"""Attendance pages: the teacher's day and taking a lesson; the family's attendance (week grid,
+subjects, statistics) and excuses; the homeroom teacher's class and excuse queue; a teacher's
+course; the principal's school overview."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kajet.accounts.http import request_user
+from kajet.attendance import access, selectors, services
+from kajet.attendance import excuses as rules
+from kajet.attendance.models import Lesson
+from kajet.school.access import roles_of
+from kajet.school.family import family_students
+from kajet.school.models import LessonPeriod
+
+
+def _date(value: str | None, default: datetime.date) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value) if value else default
+    except ValueError:
+        return default
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    if access.can(user, "attendance.take"):
+        return redirect("attendance:today")
+    if access.can(user, "attendance.view_family"):
+        return redirect("attendance:family")
+    if access.can(user, "attendance.school_view"):
+        return redirect("attendance:school")
+    raise Http404
+
+
+# --- Teacher ----------------------------------------------------------------------------------
+
+
+@login_required
+def today(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    access.require(user, "attendance.take")
+    day = _date(request.GET.get("data"), timezone.localdate())
+    context = {
+        "day": day,
+        "rows": selectors.teacher_day(user, day),
+        "courses": list(access.courses_for_taking(user)),
+        "periods": list(LessonPeriod.objects.all()),
+        "homeroom_classes": selectors.homeroom_classes(user),
+        "taught": selectors.courses_taught(user),
+        "queue_size": len(selectors.excuse_queue(user)) if access.can(user, "excuse.decide") else 0,
+        "is_today": day == timezone.localdate(),
+    }
+    return render(request, "attendance/today.html", context)
+
+
+@login_required
+def extra(request: HttpRequest) -> HttpResponse:
+    """An extra lesson (not in the timetable): pick course, date and period."""
+    user = request_user(request)
+    access.require(user, "attendance.take")
+    try:
+        course_id = int(request.GET.get("course", ""))
+        period_id = int(request.GET.get("period", ""))
+    except ValueError:
+        messages.error(request, _("Choose a course and a lesson period."))
+        return redirect("attendance:today")
+    day = _date(request.GET.get("data"), timezone.localdate())
+    access.access_lesson_slot(user, course_id, day, period_id)
+    return redirect(
+        "attendance:lesson", course_id=course_id, day=day.isoformat(), period_id=period_id
+    )
+
+
+@login_required
+def lesson(request: HttpRequest, course_id: int, day: str, period_id: int) -> HttpResponse:
+    """Take (or correct) attendance of one lesson: topic and every student, one save."""
+    user = request_user(request)
+    date = _date(day, datetime.date.min)
+    if date == datetime.date.min:
+        raise Http404
+    held = Lesson.objects.filter(course_id=course_id, date=date, period_id=period_id).first()
+    if held is not None:
+        held = access.access_lesson(user, held.pk)
+        course, period = held.course, held.period
+    else:
+        course, period = access.access_lesson_slot(user, course_id, date, period_id)
+    types = services.attendance_types_for(course.school_id)
+    roster = selectors.roster_for(course, date)
+    errors: list[str] = []
+    if request.method == "POST":
+        chosen: dict[int, int] = {}
+        for student in roster:
+            raw = request.POST.get(f"s{student.pk}")
+            if raw:
+                try:
+                    chosen[student.pk] = int(raw)
+                except ValueError:
+                    chosen[student.pk] = -1
+        try:
+            services.lesson_save(
+                actor=user,
+                course=course,
+                day=date,
+                period=period,
+                topic=request.POST.get("topic", ""),
+                marks=chosen,
+                roster=roster,
+                types=types,
+                lesson=held,
+            )
+        except ValidationError as error:
+            errors = list(error.messages)
+        else:
+            messages.success(request, _("Attendance saved."))
+            return redirect(request.path)
+    marks = selectors.marks_of(held)
+    present = services.standard_type(types, "present")
+    rows = [(s, marks[s.pk].type_id if s.pk in marks else present.pk) for s in roster]
+    context: dict[str, Any] = {
+        "course": course,
+        "period": period,
+        "date": date,
+        "lesson": held,
+        "types": types,
+        "rows": rows,
+        "errors": errors,
+        "topic": request.POST.get("topic", held.topic if held else ""),
+        "future": date > timezone.localdate(),
+    }
+    return render(request, "attendance/lesson.html", context)
+
+
+@login_required
+def course(request: HttpRequest, course_id: int) -> HttpResponse:
+    user = request_user(request)
+    found = access.access_course_attendance(user, course_id)
+    rows, lessons = selectors.course_overview(found)
+    return render(
+        request,
+        "attendance/course.html",
+        {"course": found, "rows": rows, "lessons": lessons},
+    )
+
+
+# --- Family -----------------------------------------------------------------------------------
+
+
+def _monday(day: datetime.date) -> datetime.date:
+    if day.weekday() >= 5:
+        day += datetime.timedelta(days=7 - day.weekday())
+    return day - datetime.timedelta(days=day.weekday())
+
+
+@login_required
+def family(request: HttpRequest) -> HttpResponse:
+    """A guardian's child's (or the student's own) attendance: a week, subjects, statistics."""
+    user = request_user(request)
+    access.require(user, "attendance.view_family")
+    children, student = family_students(request)
+    if student is None:
+        raise Http404
+    today_ = timezone.localdate()
+    monday = _monday(_date(request.GET.get("tydzien"), today_))
+    year = selectors.current_year(student.school_id)
+    terms = selectors.terms_of(year)
+    start = year.starts_on if year else monday
+    end = year.ends_on if year else monday + datetime.timedelta(days=6)
+    policy = services.policy_for(student.school_id)
+    rows = selectors.marks_for_student(student, min(start, monday), max(end, monday))
+    statistics = selectors.student_statistics(rows, terms, policy.threshold_percent)
+    unexcused = [r for r in rows if r.kind == "absent"]
+    context = {
+        "children": children,
+        "selected": student,
+        "student": student,
+        "grid": selectors.week_grid(rows, monday),
+        "monday": monday,
+        "prev_week": monday - datetime.timedelta(days=7),
+        "next_week": monday + datetime.timedelta(days=7),
+        "stats": statistics,
+        "unexcused": unexcused[-50:],
+        "unexcused_count": len(unexcused),
+        "policy": policy,
+        "can_excuse": _may_excuse(user, student, policy, today_),
+    }
+    return render(request, "attendance/family.html", context)
+
+
+def _may_excuse(user: Any, student: Any, policy: Any, today: datetime.date) -> bool:
+    return rules.may_submit(
+        is_guardian="guardian" in roles_of(user),
+        is_the_student=student.user_id == user.pk,
+        student_is_adult=rules.is_adult(student.birth_date, today),
+        adult_self_excuse=policy.adult_self_excuse,
+    )
+
+
+@login_required
+def excuse_new(request: HttpRequest) -> HttpResponse:
+    """The guardian picks unexcused absences (single lessons, whole days, or a date range),
+    writes a reason, optionally attaches a document, and sends it to the homeroom teacher."""
+    user = request_user(request)
+    access.require(user, "excuse.submit")
+    children, student = family_students(request)
+    if student is None:
+        raise Http404
+    today_ = timezone.localdate()
+    policy = services.policy_for(student.school_id)
+    if not _may_excuse(user, student, policy, today_):
+        raise Http404
+    since = today_ - datetime.timedelta(days=policy.excuse_deadline_days)
+    # Show older absences too (marked as past the deadline) so the refusal is explained.
+    candidates = selectors.excusable_marks(student, today_ - datetime.timedelta(days=60))
+    errors: list[str] = []
+    if request.method == "POST":
+        ids: set[int] = set()
+        for raw in request.POST.getlist("mark"):
+            if raw.isdigit():
+                ids.add(int(raw))
+        days = set(request.POST.getlist("day"))
+        date_from = _date(request.POST.get("od"), datetime.date.max)
+        date_to = _date(request.POST.get("do"), datetime.date.min)
+        for mark in candidates:
+            if mark.lesson.date.isoformat() in days or date_from <= mark.lesson.date <= date_to:
+                ids.add(mark.pk)
+        try:
+            excuse = services.excuse_submit(
+                actor=user,
+                student=student,
+                mark_ids=sorted(ids),
+                reason=request.POST.get("reason", ""),
+                attachment=request.FILES.get("attachment"),
+                today=today_,
+            )
+        except ValidationError as error:
+            errors = list(error.messages)
+        else:
+            messages.success(request, _("The excuse has been sent to the homeroom teacher."))
+            return redirect("attendance:excuse", excuse_id=excuse.pk)
+    by_day: dict[datetime.date, list[Any]] = {}
+    for mark in candidates:
+        by_day.setdefault(mark.lesson.date, []).append(mark)
+    context = {
+        "children": children,
+        "selected": student,
+        "student": student,
+        "by_day": sorted(by_day.items()),
+        "since": since,
+        "policy": policy,
+        "errors": errors,
+        "reason": request.POST.get("reason", ""),
+    }
+    return render(request, "attendance/excuse_new.html", context)
+
+
+@login_required
+def excuses(request: HttpRequest) -> HttpResponse:
+    """The family's excuses (guardian: the selected child) with their status."""
+    user = request_user(request)
+    access.require(user, "attendance.view_family")
+    children, student = family_students(request)
+    if student is None:
+        raise Http404
+    return render(
+        request,
+        "attendance/excuses.html",
+        {
+            "children": children,
+            "selected": student,
+            "student": student,
+            "excuses": selectors.excuses_for_student(student),
+        },
+    )
+
+
+@login_required
+def excuse(request: HttpRequest, excuse_id: int) -> HttpResponse:
+    user = request_user(request)
+    found = access.access_excuse(user, excuse_id)
+    return render(
+        request,
+        "attendance/excuse.html",
+        {
+            "excuse": found,
+            "items": selectors.excuse_items(found),
+            "may_decide": access.may_decide(user, found) and found.status == rules.PENDING,
+            "may_see_attachment": bool(found.attachment) and access.may_see_attachment(user, found),
+        },
+    )
+
+
+@login_required
+@require_POST
+def excuse_decide(request: HttpRequest, excuse_id: int) -> HttpResponse:
+    user = request_user(request)
+    found = access.access_excuse_for_decision(user, excuse_id)
+    note = request.POST.get("note", "")
+    try:
+        if request.POST.get("decision") == "approve":
+            skipped = services.excuse_approve(actor=user, excuse=found, note=note)
+            messages.success(request, _("The excuse has been approved."))
+            if skipped:
+                messages.warning(
+                    request,
+                    _("%(n)d lesson(s) changed meanwhile and were left alone.")
+                    % {"n": len(skipped)},
+                )
+        elif request.POST.get("decision") == "reject":
+            services.excuse_reject(actor=user, excuse=found, note=note)
+            messages.success(request, _("The excuse has been rejected."))
+        else:
+            raise ValidationError(_("Choose approve or reject."))
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    return redirect("attendance:excuse", excuse_id=found.pk)
+
+
+@login_required
+def excuse_attachment(request: HttpRequest, excuse_id: int) -> FileResponse:
+    user = request_user(request)
+    found = access.access_excuse(user, excuse_id)
+    if not found.attachment or not access.may_see_attachment(user, found):
+        raise Http404
+    try:
+        handle = found.attachment.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=found.attachment_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Homeroom and principal -------------------------------------------------------------------
+
+
+@login_required
+def school_class(request: HttpRequest, class_id: int) -> HttpResponse:
+    user = request_user(request)
+    found = access.access_class_overview(user, class_id)
+    queue = [e for e in selectors.excuse_queue(user) if e.student.school_class_id == found.pk]
+    return render(
+        request,
+        "attendance/class.html",
+        {"school_class": found, "rows": selectors.class_overview(found), "queue": queue},
+    )
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    access.require(user, "excuse.decide")
+    return render(request, "attendance/queue.html", {"queue": selectors.excuse_queue(user)})
+
+
+@login_required
+def school(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    access.require(user, "attendance.school_view")
+    assert user.school_id is not None
+    return render(
+        request, "attendance/school.html", {"rows": selectors.school_overview(user.school_id)}
+    )
+
+
+def lesson_url(course_id: int, day: datetime.date, period_id: int) -> str:
+    return reverse("attendance:lesson", args=[course_id, day.isoformat(), period_id])
