@@ -182,6 +182,7 @@ def production_server(env: dict[str, str], *, workers: int, log: Path) -> Iterat
                 str(workers),
                 "--timeout",
                 "60",
+                "--no-control-socket",  # gunicorn ≥ 23 shares ~/.gunicorn/gunicorn.ctl otherwise
             ],
             cwd=ROOT,
             env=env,
