@@ -34,6 +34,32 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[index]
 
 
+HEADER = "## Messaging: school-wide send (bench/messaging_send.py)"
+INTRO = (
+    "One POST of the compose form to all guardians, in process (test client, whole "
+    "middleware stack, on-commit notifications included), alternating with the no-op endpoint."
+)
+TABLE_HEAD = (
+    "| date (UTC) | commit | machine | dataset | db | server | scenario | role | request "
+    "| rounds | noop p50/p95 ms | send p50/p95 ms | queries (send) | command |\n"
+    "|---|---|---|---|---|---|---|---|---|---:|---:|---:|---:|---|"
+)
+
+
+def record(row: str) -> None:
+    """Adds the row to this script's own table, kept just above "## Results" (bench/run.py
+    appends its rows at the end of the file)."""
+    path = Path(__file__).resolve().parent / "RESULTS.md"
+    text = path.read_text()
+    if HEADER not in text:
+        block = f"{HEADER}\n\n{INTRO}\n\n{TABLE_HEAD}\n\n"
+        text = text.replace("## Results\n", block + "## Results\n", 1)
+    start = text.index(HEADER)
+    end = text.index("\n\n## Results", start)
+    text = text[:end] + "\n" + row + text[end:]
+    path.write_text(text)
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", default="m", choices=["xs", "s", "m", "l"])
@@ -93,7 +119,8 @@ def main(argv: list[str]) -> int:
         from kajet.messaging.models import Message
 
         with scopes_disabled():
-            recipients = Message.objects.order_by("-id").first().recipient_count  # type: ignore[union-attr]
+            last = Message.objects.order_by("-id").first()
+            recipients = last.recipient_count if last is not None else 0
         noop_ms: list[float] = []
         send_ms: list[float] = []
         for _ in range(args.rounds):
@@ -117,20 +144,7 @@ def main(argv: list[str]) -> int:
         )
         print(row)
         if not args.no_record:
-            path = Path(__file__).resolve().parent / "RESULTS.md"
-            text = path.read_text()
-            header = "## Messaging: school-wide send (bench/messaging_send.py)"
-            if header not in text:
-                text = text.rstrip("\n") + (
-                    f"\n\n{header}\n\nOne POST of the compose form to all guardians, in "
-                    "process (test client, whole middleware stack, on-commit notifications "
-                    "included), alternating with the no-op endpoint.\n\n"
-                    "| date (UTC) | commit | machine | dataset | db | server | scenario | role "
-                    "| request | rounds | noop p50/p95 ms | send p50/p95 ms | queries (send) "
-                    "| command |\n"
-                    "|---|---|---|---|---|---|---|---|---|---:|---:|---:|---:|---|\n"
-                )
-            path.write_text(text.rstrip("\n") + "\n" + row + "\n")
+            record(row)
     finally:
         shutil.rmtree(var_dir, ignore_errors=True)
     return 0
