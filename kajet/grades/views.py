@@ -103,6 +103,7 @@ def _grades_page(
         return render(request, "grades/family.html", context)
     seen_at = getattr(selected, "grades_seen_at", None)
     data = selectors.student_grades(selected, seen_at=seen_at)
+    selectors.with_urls(data, lambda pk: reverse("grades:mark", args=[pk]))
     newest = selectors.newest_grade_at(data)
     # Remember the visit only when it showed something new (or is the first), so a quiet
     # revisit stays a read-only page.
