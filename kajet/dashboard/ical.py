@@ -13,6 +13,8 @@ calendar events and homework due dates, for calendar apps that subscribe to a UR
 * Time zone: lesson times are wall-clock times in Europe/Warsaw, sent with ``TZID`` and the
   matching ``VTIMEZONE``; all-day items (events without a lesson, homework) are DATE values.
 * Caching: the body is hashed into a strong ETag; a matching ``If-None-Match`` gets 304.
+  The built body is kept in the cache for ``FEED_CACHE_SECONDS`` per user and day, so
+  polling costs one token lookup; a change reaches the feed within that time.
   DTSTAMP comes from the data (not the clock), so an unchanged feed gives the same bytes.
 * Cost: a constant number of queries per person covered (a guardian's children are few).
 """
@@ -26,6 +28,7 @@ from collections.abc import Iterable
 
 import icalendar
 from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -47,6 +50,9 @@ from kajet.timetable.selectors import (
 )
 
 PAST_DAYS = 14
+#: A built feed is reused for this long (calendar apps poll every few hours; building a
+#: family's ten weeks takes a while). A change shows up in the feed within this time.
+FEED_CACHE_SECONDS = 300
 AHEAD_DAYS = 56
 TZ_NAME = "Europe/Warsaw"
 PRODID = "-//Kajet//e-register//PL"
@@ -215,8 +221,13 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     if row is None:
         raise Http404
     user = row.user
-    with scope(school=row.school_id), translation.override(settings.LANGUAGE_CODE):
-        body = build_feed(user, today=timezone.localdate())
+    today = timezone.localdate()
+    key = f"kajet:ical:{user.pk}:{today.isoformat()}"
+    body = cache.get(key)
+    if body is None:
+        with scope(school=row.school_id), translation.override(settings.LANGUAGE_CODE):
+            body = build_feed(user, today=today)
+        cache.set(key, body, FEED_CACHE_SECONDS)
     etag = _etag(body)
     if _matches(request.headers.get("If-None-Match", ""), etag):
         response = HttpResponse(status=304)

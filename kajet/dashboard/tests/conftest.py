@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.utils import timezone
 
 from kajet.grades.models import Grade
@@ -35,6 +36,7 @@ WARSAW = zoneinfo.ZoneInfo("Europe/Warsaw")
 
 @pytest.fixture(autouse=True)
 def _frozen() -> Iterator[None]:
+    cache.clear()  # the dashboard and the feed cache per school/user id and day
     with time_machine.travel(datetime.datetime(2026, 11, 30, 7, 30, tzinfo=WARSAW), tick=False):
         yield
 

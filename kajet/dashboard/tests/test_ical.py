@@ -5,6 +5,7 @@ from typing import Any
 
 import icalendar
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -17,6 +18,12 @@ from kajet.school.models import Guardianship
 from kajet.testutils.factories import StudentFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    cache.clear()
+
 
 SETTINGS = reverse("dashboard:feed_settings")
 
@@ -123,6 +130,12 @@ def test_etag_and_conditional_get(world: Any, client: Any, day: Day) -> None:
     assert again.content == b""
     assert client.get(feed_url(token)).content == first.content  # stable bytes
     Homework.objects.filter(pk=Homework.objects.first().pk).update(title="Zmienione")
+    # Within the cache time the feed is served as built (one query: the token).
+    with CaptureQueriesContext(connection) as queries:
+        cached = client.get(feed_url(token), headers={"If-None-Match": etag})
+    assert cached.status_code == 304
+    assert len(queries) <= 2  # the token lookup (and at most an hourly last-used touch)
+    cache.clear()  # the cache time has passed
     changed = client.get(feed_url(token), headers={"If-None-Match": etag})
     assert changed.status_code == 200
     assert changed["ETag"] != etag
@@ -134,6 +147,7 @@ def test_feed_query_count_is_constant(world: Any, client: Any) -> None:
         fill_school(world, scale=scale, tag=tag)
         token = feed_token_regenerate(actor=world.user("student"))
         client.get(feed_url(token))
+        cache.clear()  # measure building the feed, not the cached copy
         with CaptureQueriesContext(connection) as queries:
             assert client.get(feed_url(token)).status_code == 200
         counts.append(len(queries))
