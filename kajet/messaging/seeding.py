@@ -18,7 +18,7 @@ from kajet.school.seeding import SeededSchool
 
 GUARDIAN_OPENERS = [
     (
-        "Nieobecność {child} w piątek",
+        "Nieobecność w piątek — {child}",
         "Dzień dobry,\n\n{child} w piątek nie będzie w szkole z powodu wizyty u lekarza. "
         "Proszę o usprawiedliwienie.\n\nZ poważaniem,\n{guardian}",
     ),
@@ -30,13 +30,13 @@ GUARDIAN_OPENERS = [
     ),
     (
         "Zgoda na wycieczkę",
-        "Dzień dobry,\n\nprzesyłam informację, że wyrażam zgodę na udział {child} w wycieczce "
-        "do Muzeum II Wojny Światowej. Zaliczkę wpłacę do końca tygodnia.\n\n{guardian}",
+        "Dzień dobry,\n\nprzesyłam informację, że wyrażam zgodę na udział w wycieczce do Muzeum "
+        "II Wojny Światowej (dotyczy: {child}). Zaliczkę wpłacę do końca tygodnia.\n\n{guardian}",
     ),
     (
         "Prośba o rozmowę",
-        "Dzień dobry,\n\nchciałbym umówić się na krótką rozmowę w sprawie zachowania {child} "
-        "na przerwach. Czy pasowałby Pani/Panu wtorek po lekcjach?\n\n{guardian}",
+        "Dzień dobry,\n\nchciałbym umówić się na krótką rozmowę w sprawie zachowania na "
+        "przerwach (dotyczy: {child}). Czy pasowałby Pani/Panu wtorek po lekcjach?\n\n{guardian}",
     ),
 ]
 TEACHER_REPLIES = [
