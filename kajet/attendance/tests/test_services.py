@@ -125,7 +125,9 @@ def test_excuse_flow_approve_changes_only_still_absent_marks(world: Any) -> None
     )
     assert excuse.status == "pending" and excuse.attachment_name == "zw.pdf"
     homeroom = world.user("homeroom_teacher")
-    assert Delivery.objects.filter(message=excuse.message, owner=homeroom, is_sender_copy=False).exists()
+    assert Delivery.objects.filter(
+        message=excuse.message, owner=homeroom, is_sender_copy=False
+    ).exists()
     assert f"/frekwencja/usprawiedliwienia/{excuse.pk}/" in excuse.message.body
     # meanwhile the teacher corrects b to late
     types = _types(world)
