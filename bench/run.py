@@ -110,8 +110,8 @@ def require_loopback_url(url: str) -> None:
         raise BenchError(f"only loopback addresses are allowed, not {host!r}")
 
 
-def run_checked(args: list[str], *, env: dict[str, str], timeout: float) -> float:
-    """Run a command in the project; return the seconds it took."""
+def run_checked(args: list[str], *, env: dict[str, str], timeout: float) -> tuple[float, str]:
+    """Run a command in the project; return the seconds it took and its output."""
     started = time.perf_counter()
     result = subprocess.run(
         args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False
@@ -120,7 +120,7 @@ def run_checked(args: list[str], *, env: dict[str, str], timeout: float) -> floa
         raise BenchError(
             f"{shlex.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
         )
-    return time.perf_counter() - started
+    return time.perf_counter() - started, result.stdout
 
 
 # --- The database and the server -----------------------------------------------------------
@@ -157,9 +157,10 @@ def server_env(var_dir: Path, database_url: str | None) -> dict[str, str]:
 def prepare(size: str, env: dict[str, str]) -> float:
     """Migrate, seed and collect static files; returns the seconds seed_bench took."""
     run_checked([str(PYTHON), "manage.py", "migrate", "--noinput", "-v0"], env=env, timeout=300)
-    seconds = run_checked(
+    seconds, output = run_checked(
         [str(PYTHON), "manage.py", "seed_bench", "--size", size], env=env, timeout=1800
     )
+    print(output.strip().splitlines()[-1], file=sys.stderr)  # the time per module
     run_checked(
         [str(PYTHON), "manage.py", "collectstatic", "--noinput", "-v0"], env=env, timeout=300
     )
