@@ -145,6 +145,12 @@ def browser(monkeypatch: Any) -> Iterator[Any]:
         )
         yield chromium
         chromium.close()
+        # While Playwright's loop runs, the test's ORM calls get their own connection (a
+        # different async context); close it here, in that context, or PostgreSQL refuses to
+        # drop the test database at the end of the session.
+        from django.db import connections
+
+        connections.close_all()
 
 
 @pytest.fixture
