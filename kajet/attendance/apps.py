@@ -18,11 +18,13 @@ class AttendanceConfig(AppConfig):
                 _("Attendance"),
                 "attendance:index",
                 20,
-                lambda user: user.is_authenticated
-                and (
-                    can(user, "attendance.take")
-                    or can(user, "attendance.view_family")
-                    or can(user, "attendance.school_view")
+                lambda user: (
+                    user.is_authenticated
+                    and (
+                        can(user, "attendance.take")
+                        or can(user, "attendance.view_family")
+                        or can(user, "attendance.school_view")
+                    )
                 ),
             )
         )

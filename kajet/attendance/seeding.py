@@ -1,11 +1,174 @@
-"""Demo/benchmark data for attendance (filled in later)."""
+"""Demo/benchmark data: held lessons with topics from the timetable, from the start of the
+current term (or year) up to today, with realistic marks (about 92% present; some late,
+released, absent and excused) and a few excuses waiting for the homeroom teacher.
+
+Bulk-inserted and deterministic. For the benchmark scales (xs/s/m/l) only the last
+``BENCH_WEEKS`` weeks are held, which keeps dataset M well under a minute; the demo school gets
+the whole term. Timetable changes (substitutions, cancellations) are not replayed: every
+planned lesson counts as held by the course teacher.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+import datetime
+import random
+from collections import defaultdict
 
+from django.core.exceptions import ValidationError
+
+from kajet.attendance import services, stats
+from kajet.attendance.models import AttendanceMark, Lesson
+from kajet.school.models import GroupMembership, Guardianship, Student, Term
 from kajet.school.seeding import SeededSchool
+from kajet.timetable.models import TimetableEntry, TimetablePlan
+from kajet.timetable.selectors import days_off
+
+BENCH_WEEKS = 4
+
+TOPICS = (
+    "Wprowadzenie do nowego działu",
+    "Rozwiązywanie zadań",
+    "Praca z tekstem",
+    "Ćwiczenia utrwalające",
+    "Powtórzenie wiadomości",
+    "Sprawdzian",
+    "Omówienie sprawdzianu",
+    "Praca w grupach",
+    "Projekt: prezentacja wyników",
+    "Lekcja z kartą pracy",
+)
 
 
-def seed_school_data(seeded: SeededSchool, *, today: date, scale: str) -> None:
-    return None
+def seed_school_data(seeded: SeededSchool, *, today: datetime.date, scale: str) -> None:
+    rng = random.Random(f"attendance:{seeded.school.pk}:{scale}")
+    school = seeded.school
+    year = seeded.year
+    term = Term.objects.filter(year=year, starts_on__lte=today).order_by("-starts_on").first()
+    start = term.starts_on if term else year.starts_on
+    if scale != "demo":
+        start = max(start, today - datetime.timedelta(weeks=BENCH_WEEKS))
+    end = min(today, year.ends_on)
+    if end < start:
+        return
+    plans = list(TimetablePlan.objects.filter(school=school, year=year).order_by("valid_from"))
+    if not plans:
+        return
+    entries_by_plan_day: dict[tuple[int, int], list[TimetableEntry]] = defaultdict(list)
+    for entry in TimetableEntry.objects.filter(plan__in=plans).select_related("course"):
+        entries_by_plan_day[(entry.plan_id, entry.weekday)].append(entry)
+
+    types = services.attendance_types_for(school)
+    by_kind = {kind: services.standard_type(types, kind) for kind in stats.KINDS}
+
+    students_by_class: dict[int, list[int]] = defaultdict(list)
+    for sid, class_id in Student.objects.filter(school=school, left_on__isnull=True).values_list(
+        "pk", "school_class_id"
+    ):
+        students_by_class[class_id].append(sid)
+    members: dict[int, list[int]] = defaultdict(list)
+    for group_id, sid in GroupMembership.objects.filter(school=school).values_list(
+        "group_id", "student_id"
+    ):
+        members[group_id].append(sid)
+
+    off = days_off(school, start, end)
+    # Whole days a student is away (ill): about 4% of school days.
+    day = start
+    lessons: list[Lesson] = []
+    while day <= end:
+        if day.weekday() < 5 and day not in off:
+            plan = next((p for p in reversed(plans) if p.valid_from <= day), None)
+            if plan is not None:
+                for entry in entries_by_plan_day.get((plan.pk, day.weekday()), []):
+                    lessons.append(
+                        Lesson(
+                            school=school,
+                            course=entry.course,
+                            date=day,
+                            period_id=entry.period_id,
+                            topic=rng.choice(TOPICS),
+                            teacher_id=entry.course.teacher_id,
+                        )
+                    )
+        day += datetime.timedelta(days=1)
+    if not lessons:
+        return
+    Lesson.objects.bulk_create(lessons, batch_size=2000, ignore_conflicts=False)
+
+    ill: dict[tuple[int, datetime.date], bool] = {}
+    recent = today - datetime.timedelta(days=6)
+    marks: list[AttendanceMark] = []
+    for lesson in lessons:
+        course = lesson.course
+        roster = (
+            members[course.group_id]
+            if course.group_id
+            else students_by_class[course.school_class_id]
+        )
+        for sid in roster:
+            key = (sid, lesson.date)
+            sick = ill.get(key)
+            if sick is None:
+                sick = ill[key] = rng.random() < 0.04
+            if sick:
+                # older absences are mostly excused by now; the last week's are not yet
+                excused = lesson.date < recent and (sid + lesson.date.toordinal()) % 10 < 7
+                kind = stats.EXCUSED if excused else stats.ABSENT
+            else:
+                r = rng.random()
+                kind = (
+                    stats.LATE
+                    if r < 0.025
+                    else stats.RELEASED
+                    if r < 0.035
+                    else stats.ABSENT
+                    if r < 0.045
+                    else stats.PRESENT
+                )
+            marks.append(
+                AttendanceMark(
+                    school=school, lesson_id=lesson.pk, student_id=sid, type=by_kind[kind]
+                )
+            )
+    AttendanceMark.objects.bulk_create(marks, batch_size=5000)
+
+    if scale == "demo":
+        _pending_excuses(school, recent, today)
+
+
+def _pending_excuses(school: object, since: datetime.date, today: datetime.date) -> None:
+    """A few excuses sent by guardians for last week's absences (through the real service,
+    so the homeroom teachers get the messages)."""
+    absences = (
+        AttendanceMark.objects.filter(
+            school=school, type__kind=stats.ABSENT, lesson__date__gte=since
+        )
+        .order_by("student_id", "lesson__date")
+        .values_list("pk", "student_id")
+    )
+    by_student: dict[int, list[int]] = defaultdict(list)
+    for pk, sid in absences:
+        by_student[sid].append(pk)
+    sent = 0
+    for sid, mark_ids in by_student.items():
+        if sent >= 3:
+            break
+        guardianship = (
+            Guardianship.objects.filter(student_id=sid).select_related("guardian").first()
+        )
+        if guardianship is None:
+            continue
+        student = Student.objects.select_related("user", "school_class__homeroom_teacher").get(
+            pk=sid
+        )
+        try:
+            services.excuse_submit(
+                actor=guardianship.guardian,
+                student=student,
+                mark_ids=mark_ids[:6],
+                reason="Choroba — infekcja, dziecko zostało w domu.",
+                today=today,
+            )
+        except ValidationError:
+            continue
+        sent += 1
