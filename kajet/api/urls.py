@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("kajet.api.grades_urls")),
     path("", include("kajet.api.board_urls")),
     path("", include("kajet.api.timetable_urls")),
+    path("", include("kajet.api.attendance_urls")),
 ]

@@ -1,0 +1,28 @@
+from django.urls import path
+
+from kajet.api import attendance as views
+
+urlpatterns = [
+    path("attendance/lessons", views.DayView.as_view(), name="attendance-day"),
+    path(
+        "attendance/lessons/<int:course_id>/<str:day>/<int:period_id>",
+        views.SheetView.as_view(),
+        name="attendance-sheet",
+    ),
+    path(
+        "attendance/students/<int:student_id>",
+        views.StudentAttendanceView.as_view(),
+        name="attendance-student",
+    ),
+    path("attendance/excuses", views.ExcusesView.as_view(), name="attendance-excuses"),
+    path(
+        "attendance/excuses/<int:excuse_id>/approve",
+        views.ApproveView.as_view(),
+        name="attendance-approve",
+    ),
+    path(
+        "attendance/excuses/<int:excuse_id>/reject",
+        views.RejectView.as_view(),
+        name="attendance-reject",
+    ),
+]
