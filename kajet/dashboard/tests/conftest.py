@@ -35,6 +35,12 @@ WARSAW = zoneinfo.ZoneInfo("Europe/Warsaw")
 
 
 @pytest.fixture(autouse=True)
+def _english(settings: Any) -> None:
+    # The tests read English texts; the UI's default language is Polish.
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(autouse=True)
 def _frozen() -> Iterator[None]:
     cache.clear()  # the dashboard and the feed cache per school/user id and day
     with time_machine.travel(datetime.datetime(2026, 11, 30, 7, 30, tzinfo=WARSAW), tick=False):

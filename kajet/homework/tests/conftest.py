@@ -36,6 +36,12 @@ def homework(world: Any) -> Homework:
     return make_homework(world)
 
 
+@pytest.fixture(autouse=True)
+def _english(settings: Any) -> None:
+    # The tests read English texts; the UI's default language is Polish.
+    settings.LANGUAGE_CODE = "en"
+
+
 @pytest.fixture
 def browser(monkeypatch: Any) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
@@ -51,6 +57,12 @@ def browser(monkeypatch: Any) -> Iterator[Any]:
         )
         yield chromium
         chromium.close()
+        # While Playwright's loop runs, the test's ORM calls get their own connection (a
+        # different async context); close it here, in that context, or PostgreSQL refuses to
+        # drop the test database at the end of the session.
+        from django.db import connections
+
+        connections.close_all()
 
 
 @pytest.fixture
