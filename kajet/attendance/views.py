@@ -159,8 +159,7 @@ def course(request: HttpRequest, course_id: int) -> HttpResponse:
 
 
 def _monday(day: datetime.date) -> datetime.date:
-    if day.weekday() >= 5:
-        day += datetime.timedelta(days=7 - day.weekday())
+    # On a weekend this is the week just ended: attendance looks back, not ahead.
     return day - datetime.timedelta(days=day.weekday())
 
 
