@@ -38,3 +38,21 @@ def browser_page() -> Iterator[Any]:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def grades_live_server(transactional_db: Any) -> Iterator[Any]:
+    """A live server for one test, stopped at its end (pytest-django's own is session-wide
+    and, on PostgreSQL with the connection pool, still holds a connection when the test
+    database is dropped)."""
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer("localhost:0")
+    try:
+        yield server
+    finally:
+        server.stop()
+        from django.db import connection
+
+        if connection.vendor == "postgresql" and hasattr(connection, "close_pool"):
+            connection.close_pool()  # the server's threads leave pooled connections open
