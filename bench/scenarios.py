@@ -42,5 +42,8 @@ SCENARIOS: dict[str, Scenario] = {
             ("guardian", "teacher"),
             "the iCal feed: 2 weeks back, 8 ahead; lessons, events, homework",
         ),
+        Scenario(
+            "attendance", "/frekwencja/uczen/", ("guardian",), "a child's attendance and statistics"
+        ),
     ]
 }
