@@ -39,7 +39,7 @@ def browser(monkeypatch: Any) -> Iterator[Any]:
 
 
 @pytest.fixture
-def signed_in(browser: Any, live_server: Any) -> Callable[..., Any]:
+def signed_in(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
     """A new browser page signed in through the real sign-in form as ``user``."""
     from kajet.testutils.factories import PASSWORD
 
@@ -55,4 +55,8 @@ def signed_in(browser: Any, live_server: Any) -> Callable[..., Any]:
         page.wait_for_load_state()
         return page
 
-    return make
+    yield make
+    # Hand the test's own connection back (PostgreSQL pool), or it keeps the test DB open.
+    from django.db import connections
+
+    connections.close_all()
