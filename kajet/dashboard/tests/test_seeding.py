@@ -1,4 +1,5 @@
-"""Demo homework and announcements, seeded on top of a small school with its timetable."""
+"""Demo homework and announcements, seeded on top of a small school with its timetable (here:
+the dashboard layer may import both apps)."""
 
 from __future__ import annotations
 
