@@ -46,7 +46,7 @@ def seed_school_data(seeded: SeededSchool, *, today: datetime.date, scale: str) 
     term = Term.objects.filter(year=year, starts_on__lte=today).order_by("-starts_on").first()
     start = term.starts_on if term else year.starts_on
     if scale != "demo":
-        start = max(start, today - datetime.timedelta(weeks=BENCH_WEEKS))
+        start = max(start, today - datetime.timedelta(weeks=BENCH_WEEKS, days=-1))
     end = min(today, year.ends_on)
     if end < start:
         return

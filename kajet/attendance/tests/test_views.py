@@ -274,3 +274,39 @@ def test_index_redirects_by_role(world: Any, client_for: Any) -> None:
     assert client_for(world.user("guardian")).get(url)["Location"] == reverse("attendance:family")
     assert client_for(world.user("principal")).get(url)["Location"] == reverse("attendance:school")
     assert client_for(world.user("secretariat")).get(url).status_code == 404
+
+
+def test_substitute_from_the_timetable_may_take_the_lesson(world: Any, client_for: Any) -> None:
+    from kajet.accounts.models import Role
+    from kajet.testutils.factories import UserFactory
+    from kajet.timetable.models import LessonChange, TimetableEntry, TimetablePlan
+
+    day = recent_weekday()
+    plan = TimetablePlan.objects.create(
+        school=world.school, year=world.year, valid_from=world.year.starts_on
+    )
+    entry = TimetableEntry.objects.create(
+        school=world.school,
+        plan=plan,
+        weekday=day.weekday(),
+        period=period(world.course),
+        course=world.course,
+    )
+    substitute = UserFactory(school=world.school, login="a.zastepca", roles=[Role.TEACHER])
+    bystander = UserFactory(school=world.school, login="a.inny", roles=[Role.TEACHER])
+    url = _lesson_url(world, day)
+    assert client_for(substitute).get(url).status_code == 404
+    LessonChange.objects.create(
+        school=world.school,
+        entry=entry,
+        date=day,
+        kind=LessonChange.Kind.SUBSTITUTION,
+        new_teacher=substitute,
+    )
+    client = client_for(substitute)
+    assert client.get(url).status_code == 200
+    today_page = client.get(reverse("attendance:today"), {"data": day.isoformat()})
+    assert url in today_page.content.decode()
+    assert client.post(url, {"topic": "Zastępstwo"}).status_code == 302
+    assert Lesson.objects.get().teacher == substitute
+    assert client_for(bystander).get(url).status_code == 404
