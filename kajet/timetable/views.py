@@ -71,6 +71,9 @@ def _week_context(
     today = timezone.localdate()
     days = [monday + datetime.timedelta(days=i) for i in range(5)]
     periods = list(LessonPeriod.objects.all())
+    # Rows up to the last lesson of the week (a young class's afternoon stays off the page).
+    last = max((lesson.period_number for lesson in lessons), default=0)
+    periods = [p for p in periods if p.number <= max(last, 1)]
     days_off: dict[datetime.date, str] = {}
     for event in events:
         if event.kind == Event.Kind.DAY_OFF:
