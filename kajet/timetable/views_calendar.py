@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -97,7 +98,7 @@ def month(request: HttpRequest) -> HttpResponse:
             **extra,
             "first": first,
             "weeks": weeks,
-            "weekday_names": [calendar.day_abbr[i] for i in range(7)],
+            "weekday_names": [WEEKDAYS_ABBR[i] for i in range(7)],
             "month_days": [c for w in weeks for c in w if c["in_month"] and c["events"]],
             "prev": prev_month.strftime("%Y-%m"),
             "next": next_month.strftime("%Y-%m"),
