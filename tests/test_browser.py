@@ -26,7 +26,7 @@ from kajet.testutils.browser import (
     sign_out,
 )
 from kajet.testutils.factories import PASSWORD, SchoolWorld, make_world
-from tests.urlwalk import plain_routes
+from tests.urlwalk import close_response, plain_routes
 
 pytestmark = pytest.mark.browser
 
@@ -233,7 +233,7 @@ def _html_pages_for(user: User) -> list[str]:
             continue
         url = route.build({})
         response = client.get(url)
-        response.close()
+        close_response(response)
         if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
             found.append(url)
     return found

@@ -38,7 +38,7 @@ from kajet.accounts import services as account_services
 from kajet.accounts.models import Role, User, UserSession
 from kajet.core.models import TenantModel
 from kajet.testutils.factories import SchoolWorld, make_world
-from tests.urlwalk import Route, all_routes, plain_routes
+from tests.urlwalk import Route, all_routes, close_response, plain_routes
 
 #: B's roles that request A's objects (every role).
 INTRUDER_ROLES = [str(r.value) for r in Role]
@@ -105,7 +105,7 @@ class Side:
     def status(self, role: str, method: str, url: str, *, api: bool) -> Any:
         """Like ``request``, with the response closed (file downloads hold a file open)."""
         response = self.request(role, method, url, api=api)
-        response.close()
+        close_response(response)
         return response
 
 
@@ -212,18 +212,33 @@ ID_KWARGS: dict[str, Getter] = {
     "device_id": lambda s: s.device,
 }
 
-#: (route name, kwarg) → the object, where the kwarg name alone does not say what it is.
-ROUTE_KWARGS: dict[tuple[str, str], Getter] = {}
 
-#: Arguments that are not object ids: a fixed, valid value.
-VALUE_KWARGS: dict[str, Any] = {
-    "date": TODAY.isoformat(),
-    "year": TODAY.year,
-    "month": TODAY.month,
-    "day": TODAY.day,
-    "week": TODAY.isocalendar().week,
-    "page": 1,
-    "which": "proposed",  # grades:term_grades — proposed or final grades
+def _with_file(label: str) -> Getter:
+    """A row of ``label`` ("app.Model") that has a file (for download URLs)."""
+
+    def get(side: Side) -> Any:
+        model = apps.get_model(label)
+        name = next(f.name for f in model._meta.concrete_fields if isinstance(f, models.FileField))
+        rows = model._default_manager.filter(school_id=side.school_id).exclude(**{name: ""})
+        return rows.order_by("pk").first() or autocreate(model, side, {})
+
+    return get
+
+
+#: (route name, kwarg) → the object, where the kwarg name alone does not say what it is.
+ROUTE_KWARGS: dict[tuple[str, str], Getter] = {
+    ("attendance:attachment", "excuse_id"): _with_file("attendance.Excuse"),
+}
+
+#: Arguments that are not object ids: a fixed, valid value (by converter: int or str).
+VALUE_KWARGS: dict[str, dict[str, Any]] = {
+    "date": {"str": TODAY.isoformat()},
+    "day": {"str": TODAY.isoformat(), "int": TODAY.day},
+    "year": {"int": TODAY.year},
+    "month": {"int": TODAY.month},
+    "week": {"int": TODAY.isocalendar().week},
+    "page": {"int": 1},
+    "which": {"str": "proposed"},  # grades:term_grades — proposed or final grades
 }
 
 
@@ -239,9 +254,22 @@ def _structure_variants(side: Side) -> list[dict[str, Any]]:
     return variants
 
 
+def _held_lesson(side: Side) -> list[dict[str, Any]]:
+    """attendance:lesson names a held lesson by its course, day and period."""
+    model = apps.get_model("attendance.Lesson")
+    lesson = model._default_manager.filter(
+        school_id=side.school_id, course=side.world.course
+    ).first() or autocreate(model, side, {})
+    return [
+        {"course_id": lesson.course, "day": lesson.date.isoformat(), "period_id": lesson.period}
+    ]
+
+
 #: Routes whose arguments depend on each other: route name → all argument sets to try.
 ROUTE_VARIANTS: dict[str, Callable[[Side], list[dict[str, Any]]]] = {
     "school:structure_edit": _structure_variants,
+    "attendance:lesson": _held_lesson,
+    "api:attendance-sheet": _held_lesson,
 }
 
 
@@ -373,6 +401,8 @@ def autocreate(
             if hit is None:
                 raise TypeError(f"cannot find a {rel.__name__} for {model.__name__}.{f.name}")
             values[f.name] = hit
+        elif isinstance(f, models.FileField):  # download URLs need a real file
+            values[f.name] = _value_for(f)
         elif f.has_default() or f.null or (f.blank and not f.choices):
             continue
         else:
@@ -406,8 +436,8 @@ def fill(route: Route, side: Side) -> list[dict[str, Any]]:
             chosen[kwarg] = ROUTE_KWARGS[(route.name, kwarg)](side)
         elif kwarg in ID_KWARGS:
             chosen[kwarg] = ID_KWARGS[kwarg](side)
-        elif kwarg in VALUE_KWARGS:
-            chosen[kwarg] = VALUE_KWARGS[kwarg]
+        elif conv in VALUE_KWARGS.get(kwarg, {}):
+            chosen[kwarg] = VALUE_KWARGS[kwarg][conv]
         elif conv == "int" or kwarg.endswith("_id"):
             chosen[kwarg] = _generic(route, kwarg, side, chosen)
             if chosen[kwarg] is None:

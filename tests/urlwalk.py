@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.urls import URLPattern, URLResolver, get_resolver
-from django.urls.converters import IntConverter
 
 _PART = re.compile(r"<(?:(?P<conv>[^>:]+):)?(?P<name>[^>]+)>")
 
@@ -22,7 +21,7 @@ class Route:
 
     route: str
     name: str  # "namespace:name", or "" for an unnamed pattern
-    kwargs: tuple[tuple[str, str], ...]  # (kwarg, converter name)
+    kwargs: tuple[tuple[str, str], ...]  # (kwarg, converter name as in the route: "int", …)
     app: str  # the Kajet app whose view serves it ("" for third-party views)
 
     @property
@@ -40,12 +39,6 @@ class Route:
         return "/" + _PART.sub(lambda m: str(values[m.group("name")]), self.route)
 
 
-def _converter_name(converter: Any) -> str:
-    if isinstance(converter, IntConverter):
-        return "int"
-    return type(converter).__name__.removesuffix("Converter").lower() or "str"
-
-
 def _view_app(callback: Any) -> str:
     view = getattr(callback, "view_class", None) or getattr(callback, "cls", None) or callback
     module = getattr(view, "__module__", "") or ""
@@ -53,11 +46,8 @@ def _view_app(callback: Any) -> str:
     return parts[1] if len(parts) > 1 and parts[0] == "kajet" else ""
 
 
-def walk(
-    patterns: list[Any], prefix: str = "", namespace: str = "", converters: dict | None = None
-) -> Iterator[Route]:
+def walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[Route]:
     """Every URL pattern below ``patterns``, recursively through includes."""
-    converters = dict(converters or {})
     for entry in patterns:
         pattern = entry.pattern
         if not hasattr(pattern, "converters"):  # a regex pattern: no Kajet URL uses them
@@ -66,19 +56,17 @@ def walk(
                 "test_tenant_isolation.py to walk it"
             )
         route = prefix + str(pattern)
-        found = converters | {k: _converter_name(c) for k, c in pattern.converters.items()}
         if isinstance(entry, URLResolver):
             ns = entry.namespace or namespace
             if entry.namespace and namespace:
                 ns = f"{namespace}:{entry.namespace}"
-            yield from walk(entry.url_patterns, route, ns, found)
+            yield from walk(entry.url_patterns, route, ns)
         elif isinstance(entry, URLPattern):
-            names = [m.group("name") for m in _PART.finditer(route)]
             name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name or ""
             yield Route(
                 route=route,
                 name=name,
-                kwargs=tuple((n, found.get(n, "str")) for n in names),
+                kwargs=tuple((m["name"], m["conv"] or "str") for m in _PART.finditer(route)),
                 app=_view_app(entry.callback),
             )
 
@@ -94,3 +82,17 @@ NO_DATA = {"api-schema", "api-docs", "healthz", "noop", "set_language"}
 def plain_routes() -> list[Route]:
     """Routes without arguments that show school data (pages and API lists)."""
     return [r for r in all_routes() if not r.kwargs and r.name not in NO_DATA]
+
+
+def close_response(response: Any) -> None:
+    """Close a test response (a file download holds its file open) without the
+    ``request_finished`` handler that closes the database connection — which on PostgreSQL
+    would end the test's transaction."""
+    from django.core.signals import request_finished
+    from django.db import close_old_connections
+
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
