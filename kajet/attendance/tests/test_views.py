@@ -192,8 +192,8 @@ def test_excuse_pages_and_decision(world: Any, other_world: Any, client_for: Any
     for role in ("homeroom_teacher", "principal", "pedagogue"):
         download = client_for(world.user(role)).get(attachment)
         assert download.status_code == 200
+        # reading the stream to the end closes the file (through the test client's wrapper)
         assert b"".join(download.streaming_content) == b"%PDF-1.4 x"
-        download.close()
     assert client_for(world.user("teacher")).get(attachment).status_code == 404
     assert client_for(other_world.user("principal")).get(attachment).status_code == 404
     # who sees the excuse
