@@ -72,3 +72,20 @@ def test_anonymous_is_sent_to_sign_in(client: Any) -> None:
     response = client.get(reverse("notifications:list"))
     assert response.status_code == 302
     assert reverse("accounts:login") in response["Location"]
+
+
+def test_notify_many_users_is_one_statement(
+    world: Any, django_capture_on_commit_callbacks: Any, django_assert_num_queries: Any
+) -> None:
+    from kajet.testutils.factories import UserFactory
+
+    users = [UserFactory(school=world.school, kind="guardian") for _ in range(300)]
+    with django_capture_on_commit_callbacks() as callbacks:
+        notify(school=world.school, user_ids=[u.pk for u in users], kind="message", title="x")
+    with django_assert_num_queries(1):
+        for callback in callbacks:
+            callback()
+    rows = Notification.objects.filter(kind="message")
+    assert rows.count() == 300
+    first = rows.first()
+    assert first is not None and first.created_at is not None and first.read_at is None
