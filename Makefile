@@ -24,7 +24,8 @@ run: venv
 	$(PY) manage.py seed_demo --if-empty
 	@$(PY) manage.py demo_logins --address http://127.0.0.1:$(PORT)
 	exec $(BIN)/gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) \
-		--workers $(WORKERS) --access-logfile - --forwarded-allow-ips 127.0.0.1
+		--workers $(WORKERS) --access-logfile - --forwarded-allow-ips 127.0.0.1 \
+		--no-control-socket
 
 ## make dev: runserver with DEBUG on.
 dev: venv

@@ -32,22 +32,28 @@ def register(item: NavItem) -> None:
 
 
 def navigation_for(request: HttpRequest) -> list[dict[str, Any]]:
+    """The visible entries; the current one is the entry whose URL is the longest prefix of
+    the requested path (so /plan/terminarz/ marks Calendar, not Timetable at /plan/)."""
     user = request.user
-    current = request.resolver_match.view_name if request.resolver_match else ""
     items = []
     for item in _REGISTRY:
         if not item.visible(user):
             continue
-        url = reverse(item.url_name)
         items.append(
             {
                 "key": item.key,
                 "label": item.label,
-                "url": url,
+                "url": reverse(item.url_name),
                 "badge": item.badge(user) if item.badge is not None else None,
-                "current": current.split(":")[0] == item.url_name.split(":")[0]
-                if item.url_name.split(":")[0] not in ("dashboard",)
-                else current == item.url_name,
+                "current": False,
             }
         )
+    path = request.path
+    matches = [
+        entry
+        for entry in items
+        if path == entry["url"] or (entry["url"] != "/" and path.startswith(entry["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda entry: len(entry["url"]))["current"] = True
     return items

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 
 from kajet.core.history import history_record
 from kajet.core.models import School
+from kajet.notifications.models import Notification
+from kajet.notifications.services import notify
 from kajet.school.models import (
     ClassGroup,
     Course,
@@ -37,22 +39,8 @@ from kajet.timetable.models import (
     TimetablePlan,
 )
 
-
-def notify(*, school: School | int, user_ids: Any, kind: str, title: str, url: str = "") -> None:
-    """Forward to ``kajet.notifications.services.notify``.
-
-    The import-linter layers currently put timetable and notifications side by side as
-    independent siblings, so a static import is refused; the lead is asked to move
-    notifications below timetable. Until then the call goes through importlib (one place)."""
-    import importlib
-
-    module = importlib.import_module("kajet.notifications.services")
-    module.notify(school=school, user_ids=user_ids, kind=kind, title=title, url=url)
-
-
-#: Notification kinds (kajet.notifications.models.Notification.Kind values).
-KIND_CHANGE = "change"
-KIND_EVENT = "event"
+KIND_CHANGE = Notification.Kind.CHANGE
+KIND_EVENT = Notification.Kind.EVENT
 
 # --- Plans ----------------------------------------------------------------------------------
 

@@ -119,12 +119,10 @@ def on_today() -> Iterator[Any]:
 
 
 def notified_user_ids(kind: str | None = None) -> set[int]:
-    """Users with an in-app notification (of ``kind``). The model is looked up by name: the
-    import-linter layers keep timetable and notifications apart."""
-    from django.apps import apps
+    """Users with an in-app notification (of ``kind``)."""
+    from kajet.notifications.models import Notification
 
-    notification = apps.get_model("notifications", "Notification")
-    qs = notification.objects.all()
+    qs = Notification.objects.all()
     if kind is not None:
         qs = qs.filter(kind=kind)
     return set(qs.values_list("user_id", flat=True))
