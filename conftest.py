@@ -23,6 +23,23 @@ def _no_scope_in_tests() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _postgres_stray_connections(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    """Browser tests query the database from inside Playwright's event loop, where Django
+    opens connections of their own that nobody closes; on PostgreSQL they would keep the test
+    database from being dropped. End them before the test database is torn down."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture(autouse=True)
 def _english_by_default(settings: Any) -> Iterator[None]:
     # Assertions read English messages (the msgids). The product's default is Polish; the

@@ -140,12 +140,15 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 elif _db["ENGINE"] == "django.db.backends.postgresql":
     _db["ENGINE"] = "django.db.backends.postgresql"
     _db["CONN_MAX_AGE"] = 0  # the pool below keeps connections
-    _db["OPTIONS"] = {
-        "pool": {
-            "min_size": int(os.environ.get("KAJET_DB_POOL_MIN", "2")),
-            "max_size": int(os.environ.get("KAJET_DB_POOL_MAX", "10")),
+    # Tests run without the pool: pooled connections held by live-server threads would keep
+    # the test database open at teardown (it could not be dropped).
+    if not TESTING:
+        _db["OPTIONS"] = {
+            "pool": {
+                "min_size": int(os.environ.get("KAJET_DB_POOL_MIN", "2")),
+                "max_size": int(os.environ.get("KAJET_DB_POOL_MAX", "10")),
+            }
         }
-    }
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -4,7 +4,6 @@ the new marks highlighted, opens one and uses the what-if calculator."""
 from __future__ import annotations
 
 import datetime
-import os
 from typing import Any
 
 import pytest
@@ -19,13 +18,6 @@ from kajet.testutils.factories import PASSWORD, SchoolWorld, StudentFactory
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    # With PostgreSQL's connection pool the live server's request threads leave a connection
-    # open and the test database cannot be dropped at the end of the run; what these tests
-    # check does not depend on the database, so they run on SQLite.
-    pytest.mark.skipif(
-        os.environ.get("DATABASE_URL", "").startswith("postgres"),
-        reason="browser tests run on SQLite (live server + PostgreSQL pool teardown)",
-    ),
 ]
 
 
