@@ -52,5 +52,11 @@ def attendance_live_server(transactional_db: Any) -> Any:
         server.stop()
         from django.db import connection
 
-        if connection.vendor == "postgresql" and hasattr(connection, "close_pool"):
-            connection.close_pool()
+        if connection.vendor == "postgresql":
+            # The server's request threads may leave a session open, which would keep the
+            # test database from being dropped at the end of the run.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
