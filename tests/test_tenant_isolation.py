@@ -10,10 +10,12 @@
 3. No list page (every URL without arguments) shows a school-A user anything of school B.
 
 A new URL whose id argument the walk cannot fill fails with "add a mapping for <name>", so new
-pages cannot be skipped silently. Objects are found in this order: ``ROUTE_KWARGS`` (one route),
-``ID_KWARGS`` (a kwarg name), then a model of the route's app whose name ends with the kwarg
-(``grade_id`` → Grade, ``category_id`` → GradeCategory) taken from the school's data, which the
-demo seeding hooks of every app fill in (``kajet.demo.hooks``).
+pages cannot be skipped silently. Arguments are found in this order: ``ROUTE_VARIANTS`` (routes
+whose arguments depend on each other), ``ROUTE_KWARGS`` (one route's kwarg), ``ID_KWARGS`` (a
+kwarg name: the world's student, class, course …), ``VALUE_KWARGS`` (dates and other plain
+values), then the model of the route's app whose name ends with the kwarg (``grade_id`` →
+Grade, ``category_id`` → GradeCategory): the school's first row of it — from every app's demo
+seeding hooks (``kajet.demo.hooks``) — or one made up by ``autocreate``.
 """
 
 from __future__ import annotations
