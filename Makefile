@@ -42,6 +42,7 @@ lint: venv
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py spectacular --validate --fail-on-warn --file var/openapi.yaml
 	$(PY) manage.py check_translations
+	$(PY) -m tests.permissions_doc --check
 
 ## make test: lint, then the whole suite on SQLite, then on PostgreSQL when DATABASE_URL is set.
 test: lint test-sqlite test-postgres
