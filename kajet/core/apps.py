@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = "Kajet core"
 
     def ready(self) -> None:
-        from kajet.core import db_signals  # noqa: F401  (SQLite connection tuning)
+        from kajet.core import db_signals, lookups  # noqa: F401  (SQLite functions, lookups)

@@ -5,12 +5,16 @@ from typing import Any
 from django.db.backends.signals import connection_created
 
 
-def _sqlite_pragmas(sender: Any, connection: Any, **kwargs: Any) -> None:
-    # init_command runs the PRAGMAs; this keeps the synchronous level for connections
-    # opened by tools that bypass OPTIONS (e.g. dbshell does not matter; tests do).
+def _fold(value: Any) -> Any:
+    return value.casefold() if isinstance(value, str) else value
+
+
+def _sqlite_setup(sender: Any, connection: Any, **kwargs: Any) -> None:
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA foreign_keys=ON;")
+        # Unicode case folding for the ``fcontains`` lookup (kajet.core.lookups).
+        connection.connection.create_function("kajet_fold", 1, _fold, deterministic=True)
 
 
-connection_created.connect(_sqlite_pragmas)
+connection_created.connect(_sqlite_setup)

@@ -435,10 +435,10 @@ def delivery_list_for_folder(user: Any, folder: str, *, query: str = "") -> Quer
         words = query.split()[:5]
         for word in words:
             qs = qs.filter(
-                Q(message__subject__icontains=word)
-                | Q(message__body__icontains=word)
-                | Q(message__sender__first_name__icontains=word)
-                | Q(message__sender__last_name__icontains=word)
+                Q(message__subject__fcontains=word)
+                | Q(message__body__fcontains=word)
+                | Q(message__sender__first_name__fcontains=word)
+                | Q(message__sender__last_name__fcontains=word)
             )
     return qs
 

@@ -65,8 +65,8 @@ def student_page_for_office(
         qs = qs.filter(left_on__isnull=True)
     for word in query.split()[:4]:
         qs = qs.filter(
-            Q(user__first_name__icontains=word)
-            | Q(user__last_name__icontains=word)
+            Q(user__first_name__fcontains=word)
+            | Q(user__last_name__fcontains=word)
             | Q(user__login__istartswith=word)
             | Q(guardianships__guardian__login__istartswith=word)
         )
