@@ -267,11 +267,19 @@ def _held_lesson(side: Side) -> list[dict[str, Any]]:
     ]
 
 
+def _homework_attachment(side: Side) -> list[dict[str, Any]]:
+    """api:homework-attachment names a homework and one of ITS attachments (the kwarg name
+    alone would pick a messaging attachment)."""
+    attachment = _with_file("homework.HomeworkAttachment")(side)
+    return [{"homework_id": attachment.homework, "attachment_id": attachment}]
+
+
 #: Routes whose arguments depend on each other: route name → all argument sets to try.
 ROUTE_VARIANTS: dict[str, Callable[[Side], list[dict[str, Any]]]] = {
     "school:structure_edit": _structure_variants,
     "attendance:lesson": _held_lesson,
     "api:attendance-sheet": _held_lesson,
+    "api:homework-attachment": _homework_attachment,
 }
 
 
