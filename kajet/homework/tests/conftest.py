@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +9,9 @@ import pytest
 from django.utils import timezone
 
 from kajet.homework.models import Homework
+from kajet.testutils.browser_fixtures import browser, signed_in
+
+__all__ = ["browser", "homework", "make_homework", "signed_in"]
 
 
 @pytest.fixture(autouse=True)
@@ -34,52 +37,3 @@ def make_homework(world: Any, *, days: int = 2, title: str = "Zadanie 1", **kw: 
 @pytest.fixture
 def homework(world: Any) -> Homework:
     return make_homework(world)
-
-
-@pytest.fixture(autouse=True)
-def _english(settings: Any) -> None:
-    # The tests read English texts; the UI's default language is Polish.
-    settings.LANGUAGE_CODE = "en"
-
-
-@pytest.fixture
-def browser(monkeypatch: Any) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop in the test's thread; the test's own ORM
-    # calls are still plain synchronous code.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu"],
-            headless=True,
-        )
-        yield chromium
-        chromium.close()
-        # While Playwright's loop runs, the test's ORM calls get their own connection (a
-        # different async context); close it here, in that context, or PostgreSQL refuses to
-        # drop the test database at the end of the session.
-        from django.db import connections
-
-        connections.close_all()
-
-
-@pytest.fixture
-def signed_in(browser: Any, live_server: Any) -> Callable[..., Any]:
-    """A new browser page signed in through the real sign-in form as ``user``."""
-    from kajet.testutils.factories import PASSWORD
-
-    def make(user: Any, width: int = 1280) -> Any:
-        context = browser.new_context(viewport={"width": width, "height": 900}, locale="en")
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        kind = "pracownik" if user.kind == "staff" else "rodzina"
-        page.goto(f"{live_server.url}/konto/logowanie/?jako={kind}")
-        page.fill("input[name=login]", user.login)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("main button[type=submit]")
-        page.wait_for_load_state()
-        return page
-
-    return make
