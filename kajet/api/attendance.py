@@ -1,6 +1,7 @@
 """Attendance API: a teacher's lessons of a day, one lesson's sheet (read, take/edit in one
-all-or-nothing write), a student's marks and statistics, excuses (list, submit, approve,
-reject). The same access helpers, selectors and services as the pages (kajet.attendance)."""
+all-or-nothing write, refused with 409 when marks changed since they were read), a student's
+marks and statistics, excuses (list, submit, approve, reject, withdraw). The same access
+helpers, selectors and services as the pages (kajet.attendance)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,10 @@ class AttendanceTypeOutput(serializers.Serializer):
     name = serializers.CharField()
     kind = serializers.CharField(help_text="present, absent, excused, late or released")
     colour = serializers.CharField()
+    text_colour = serializers.CharField(help_text="the colour of the code on a chip of `colour`")
+    is_active = serializers.BooleanField(
+        help_text="false: a deactivated school type, listed only while a mark still has it"
+    )
 
 
 class AttendanceDayLessonOutput(serializers.Serializer):
@@ -66,9 +71,31 @@ class AttendanceMarkInput(serializers.Serializer):
     type_id = serializers.IntegerField()
 
 
+class AttendanceVersionInput(serializers.Serializer):
+    student_id = serializers.IntegerField()
+    version = serializers.IntegerField(min_value=1)
+
+
 class AttendanceSheetInput(serializers.Serializer):
     topic = serializers.CharField(allow_blank=True, max_length=300)
     marks = AttendanceMarkInput(many=True, help_text="Students left out are present.")
+    versions = AttendanceVersionInput(
+        many=True,
+        required=False,
+        default=list,
+        help_text=(
+            "The `version` of every student's mark as read from the sheet (leave out students "
+            "whose version was null). When any mark changed since, nothing is saved: 409."
+        ),
+    )
+
+
+class AttendanceConflictOutput(serializers.Serializer):
+    detail = serializers.CharField()
+    changed = AttendanceSheetRowOutput(
+        many=True, help_text="The students whose marks changed, as they are now"
+    )
+    sheet = AttendanceSheetOutput(help_text="The whole sheet as it is now")
 
 
 class AttendanceMarkRowOutput(serializers.Serializer):
@@ -109,6 +136,7 @@ class AttendanceExcuseOutput(serializers.Serializer):
     note = serializers.CharField()
     created_at = serializers.DateTimeField()
     decided_at = serializers.DateTimeField(allow_null=True)
+    withdrawn_at = serializers.DateTimeField(allow_null=True)
     mark_ids = serializers.SerializerMethodField()
 
     def get_mark_ids(self, excuse: Excuse) -> list[int]:
@@ -180,7 +208,7 @@ def _sheet(course: Any, period: Any, date: datetime.date, lesson: Lesson | None)
         "date": date,
         "period_id": period.pk,
         "topic": lesson.topic if lesson else "",
-        "types": types,
+        "types": services.types_for_marking(types, {m.type_id for m in marks.values()}),
         "students": [
             {
                 "student_id": s.pk,
@@ -206,8 +234,18 @@ class SheetView(ScopedAPIView):
 
     @extend_schema(
         request=AttendanceSheetInput,
-        responses={200: AttendanceSheetOutput, 400: ErrorOutput, 404: ErrorOutput},
+        responses={
+            200: AttendanceSheetOutput,
+            400: ErrorOutput,
+            404: ErrorOutput,
+            409: AttendanceConflictOutput,
+        },
         summary="Take or correct the lesson's attendance and topic (all or nothing)",
+        description=(
+            "Send back the `version` of each mark as read (`versions`). When another teacher "
+            "or an excuse approval changed any of the lesson's marks since, nothing is saved "
+            "and the answer is 409 with the students whose marks changed and the current sheet."
+        ),
     )
     def put(self, request: Request, course_id: int, day: str, period_id: int) -> Response:
         user = request.user
@@ -227,7 +265,18 @@ class SheetView(ScopedAPIView):
                 roster=selectors.roster_for(course, date),
                 types=services.attendance_types_for(course.school_id),
                 lesson=lesson,
+                versions={v["student_id"]: v["version"] for v in values["versions"]},
             )
+        except services.LessonConflict as conflict:
+            current = selectors.lesson_at(course, date, period)
+            sheet = _sheet(course, period, date, current)
+            ids = {s.pk for s in conflict.students}
+            payload = {
+                "detail": " ".join(conflict.messages),
+                "changed": [row for row in sheet["students"] if row["student_id"] in ids],
+                "sheet": sheet,
+            }
+            return Response(AttendanceConflictOutput(payload).data, status=status.HTTP_409_CONFLICT)
         except ValidationError as error:
             return _bad(error)
         return Response(AttendanceSheetOutput(_sheet(course, period, date, saved)).data)
@@ -331,3 +380,20 @@ class ApproveView(DecisionView):
 
 class RejectView(DecisionView):
     decision = "reject"
+
+
+class WithdrawView(ScopedAPIView):
+    @extend_schema(
+        request=None,
+        responses={200: AttendanceExcuseOutput, 400: ErrorOutput, 404: ErrorOutput},
+        summary="Withdraw a waiting excuse (only whoever sent it); the homeroom teacher is told",
+    )
+    def post(self, request: Request, excuse_id: int) -> Response:
+        user = request.user
+        excuse = access.access_excuse_for_withdrawal(user, excuse_id)
+        try:
+            services.excuse_withdraw(actor=user, excuse=excuse)
+        except ValidationError as error:
+            return _bad(error)
+        excuse.refresh_from_db()
+        return Response(AttendanceExcuseOutput(excuse).data)

@@ -25,4 +25,9 @@ urlpatterns = [
         views.RejectView.as_view(),
         name="attendance-reject",
     ),
+    path(
+        "attendance/excuses/<int:excuse_id>/withdraw",
+        views.WithdrawView.as_view(),
+        name="attendance-withdraw",
+    ),
 ]

@@ -15,7 +15,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from kajet.accounts.models import Role
-from kajet.attendance.models import Excuse, Lesson
+from kajet.attendance import excuses as rules
+from kajet.attendance.models import AttendanceType, Excuse, Lesson
 from kajet.school.access import SCHOOL_WIDE_ROLES, roles_of, students_visible_to
 from kajet.school.models import Course, LessonPeriod, SchoolClass, Student
 from kajet.timetable.selectors import lessons_for_teacher
@@ -32,6 +33,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "excuse.submit": frozenset({Role.GUARDIAN, Role.STUDENT}),
     "excuse.decide": frozenset({Role.HOMEROOM_TEACHER}),
     "excuse.view_attachment": frozenset({Role.HOMEROOM_TEACHER}) | OVERSEERS,
+    # Only the one who sent an excuse (a guardian or an adult student) withdraws it.
+    "excuse.withdraw": frozenset({Role.GUARDIAN, Role.STUDENT}),
+    # The attendance policy and the school-defined types: school configuration.
+    "attendance.settings": frozenset({Role.SCHOOL_ADMIN}),
 }
 
 
@@ -186,3 +191,30 @@ def may_see_attachment(user: Any, excuse: Excuse) -> bool:
     if roles_of(user) & OVERSEERS:
         return True
     return excuse.student.school_class.homeroom_teacher_id == user.pk
+
+
+def may_withdraw(user: Any, excuse: Excuse) -> bool:
+    """The sender of a waiting excuse (see ``excuses.may_withdraw``)."""
+    return can(user, "excuse.withdraw") and rules.may_withdraw(
+        status=excuse.status, is_sender=excuse.submitted_by_id == user.pk
+    )
+
+
+def access_excuse_for_withdrawal(user: Any, excuse_id: int) -> Excuse:
+    """An excuse the user sent (whatever its status: the service explains a refusal);
+    404 for everyone else, the other guardian and the student included."""
+    require(user, "excuse.withdraw")
+    excuse = access_excuse(user, excuse_id)
+    if excuse.submitted_by_id != user.pk:
+        raise Http404
+    return excuse
+
+
+def access_custom_type(user: Any, type_id: int) -> AttendanceType:
+    """A school-defined attendance type of the administrator's school (the standard types
+    are fixed and have no page of their own); 404 otherwise."""
+    require(user, "attendance.settings")
+    try:
+        return AttendanceType.objects.get(pk=type_id, school_id=user.school_id, is_standard=False)
+    except AttendanceType.DoesNotExist:
+        raise Http404 from None

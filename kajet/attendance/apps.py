@@ -24,6 +24,7 @@ class AttendanceConfig(AppConfig):
                         can(user, "attendance.take")
                         or can(user, "attendance.view_family")
                         or can(user, "attendance.school_view")
+                        or can(user, "attendance.settings")
                     )
                 ),
             )

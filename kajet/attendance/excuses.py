@@ -29,12 +29,18 @@ ITEM_PENDING = "pending"
 ITEM_EXCUSED = "excused"
 ITEM_SKIPPED = "skipped"  # the mark changed meanwhile (e.g. to late) and was left alone
 ITEM_REJECTED = "rejected"
+ITEM_WITHDRAWN = "withdrawn"  # the sender withdrew the excuse before it was decided
 
 ADULT_AGE = 18
 
 
 def can_transition(current: str, new: str) -> bool:
     return new in TRANSITIONS.get(current, frozenset())
+
+
+def may_withdraw(*, status: str, is_sender: bool) -> bool:
+    """Only the person who sent an excuse may withdraw it, and only while it waits."""
+    return is_sender and can_transition(status, WITHDRAWN)
 
 
 def is_adult(birth_date: datetime.date | None, today: datetime.date) -> bool:

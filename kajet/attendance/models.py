@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kajet.attendance import excuses, stats
+from kajet.attendance import colours, excuses, stats
 from kajet.core.models import TenantModel
 from kajet.school.models import Course, LessonPeriod, Student
 
@@ -22,7 +22,8 @@ KIND_CHOICES = [
 
 class AttendanceType(TenantModel):
     """A type a teacher can mark (standard or school-defined), counted as its base ``kind``
-    (e.g. "school trip" counted as present)."""
+    (e.g. "school trip" counted as present). A school-defined type in use is deactivated,
+    never deleted: ``is_active`` False keeps its marks but leaves it out of new marking."""
 
     name = models.CharField(_("name"), max_length=60)
     code = models.CharField(_("code"), max_length=4)
@@ -30,6 +31,7 @@ class AttendanceType(TenantModel):
     colour = models.CharField(_("colour"), max_length=7, default="#6b7280")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_standard = models.BooleanField(default=False)
+    is_active = models.BooleanField(_("in use"), default=True)
 
     class Meta:
         ordering = ["order", "pk"]
@@ -41,6 +43,11 @@ class AttendanceType(TenantModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def text_colour(self) -> str:
+        """The colour of the code on the type's chip (black or white, the higher contrast)."""
+        return colours.text_colour_for(self.colour)
 
 
 class Lesson(TenantModel):
@@ -135,6 +142,7 @@ class Excuse(TenantModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
     message = models.ForeignKey(
         "messaging.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -161,6 +169,7 @@ class ExcuseItem(TenantModel):
         (excuses.ITEM_EXCUSED, _("excused")),
         (excuses.ITEM_SKIPPED, _("changed meanwhile, left alone")),
         (excuses.ITEM_REJECTED, _("not excused")),
+        (excuses.ITEM_WITHDRAWN, _("withdrawn")),
     ]
 
     excuse = models.ForeignKey(Excuse, on_delete=models.CASCADE, related_name="items")

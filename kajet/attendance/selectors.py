@@ -9,8 +9,8 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from kajet.attendance import colours, stats
 from kajet.attendance import excuses as rules
-from kajet.attendance import stats
 from kajet.attendance.models import AttendanceMark, Excuse, ExcuseItem, Lesson
 from kajet.school.models import Course, LessonPeriod, SchoolClass, SchoolYear, Student, Term
 from kajet.timetable.selectors import LessonOccurrence, teacher_lessons_held_on
@@ -126,6 +126,10 @@ class MarkRow:
     colour: str
     type_name: str
     kind: str
+
+    @property
+    def text_colour(self) -> str:
+        return colours.text_colour_for(self.colour)
 
 
 def marks_for_student(student: Student, start: datetime.date, end: datetime.date) -> list[MarkRow]:

@@ -4,11 +4,11 @@ its marks (all-or-nothing, history for every change), and excuses (submit, appro
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from kajet.core.history import history_record, history_record_many
 from kajet.core.models import School
 from kajet.messaging.attachments import attachment_errors, safe_name
 from kajet.messaging.services import message_send
+from kajet.notifications.services import notify
 from kajet.school.models import Course, Guardianship, LessonPeriod, Student
 
 #: The five standard types every school gets: (code, kind, colour, English name).
@@ -80,7 +81,57 @@ def policy_for(school: School | int) -> AttendancePolicy:
 # --- Lessons ----------------------------------------------------------------------------------
 
 
-@transaction.atomic
+class LessonConflict(ValidationError):
+    """The lesson's marks changed since the user loaded them (another teacher saved it, an
+    excuse was approved): nothing was saved. ``students`` are those whose marks changed, in
+    class-list order."""
+
+    def __init__(self, students: Sequence[Student]) -> None:
+        self.students = list(students)
+        names = ", ".join(s.user.full_name for s in self.students)
+        super().__init__(
+            _(
+                "Nothing was saved: the marks of %(names)s changed after you opened the "
+                "lesson. The current marks are shown now; check them and save again."
+            )
+            % {"names": names}
+        )
+
+
+def changed_since_loaded(
+    roster: Sequence[Student],
+    current: Mapping[int, AttendanceMark],
+    versions: Mapping[int, int],
+    present_type_id: int,
+) -> list[Student]:
+    """The roster students whose marks differ from what the user loaded.
+
+    ``versions`` holds the version of each mark as loaded (students who had no mark yet are
+    left out: they showed as present). A mark whose version moved on is a change; so is a
+    mark written meanwhile for a student who had none, unless it says "present" (what the
+    user saw for them anyway).
+    """
+    changed = []
+    for student in roster:
+        mark = current.get(student.pk)
+        seen = versions.get(student.pk)
+        if seen is None:
+            if mark is not None and mark.type_id != present_type_id:
+                changed.append(student)
+        elif mark is None or mark.version != seen:
+            changed.append(student)
+    return changed
+
+
+def types_for_marking(
+    types: Sequence[AttendanceType], in_use: Iterable[int] = ()
+) -> list[AttendanceType]:
+    """The types offered on a lesson's sheet: the active ones, plus any deactivated type
+    still held by one of the lesson's marks (so an untouched mark keeps it)."""
+    keep = set(in_use)
+    return [t for t in types if t.is_active or t.pk in keep]
+
+
 def lesson_save(
     *,
     actor: Any,
@@ -92,10 +143,55 @@ def lesson_save(
     roster: Sequence[Student],
     types: Sequence[AttendanceType],
     lesson: Lesson | None = None,
+    versions: Mapping[int, int] | None = None,
 ) -> Lesson:
     """Save a held lesson: its topic and one mark per roster student (``marks``: student id →
     type id; students left out are present). All-or-nothing: any bad value writes nothing.
-    Every changed mark gets a history entry. A constant number of queries (at most 8)."""
+    Every changed mark gets a history entry. A constant number of queries (at most 8).
+
+    ``versions`` (student id → version of their mark as the user loaded it; students who had
+    no mark left out) guards against stale edits: when any mark changed since, the whole
+    save is refused with ``LessonConflict`` naming those students. Two first saves of the
+    same lesson at once: the second finds the lesson the first created and is checked the
+    same way.
+    """
+    arguments: dict[str, Any] = {
+        "actor": actor,
+        "course": course,
+        "day": day,
+        "period": period,
+        "topic": topic,
+        "marks": marks,
+        "roster": roster,
+        "types": types,
+        "versions": versions or {},
+    }
+    try:
+        return _lesson_save(lesson=lesson, **arguments)
+    except IntegrityError:
+        # Someone created this lesson (or its marks) after we looked: check against theirs.
+        if lesson is not None:
+            raise
+        theirs = Lesson.objects.filter(course=course, date=day, period=period).first()
+        if theirs is None:
+            raise
+        return _lesson_save(lesson=theirs, **arguments)
+
+
+@transaction.atomic
+def _lesson_save(
+    *,
+    actor: Any,
+    course: Course,
+    day: datetime.date,
+    period: LessonPeriod,
+    topic: str,
+    marks: Mapping[int, int],
+    roster: Sequence[Student],
+    types: Sequence[AttendanceType],
+    lesson: Lesson | None,
+    versions: Mapping[int, int],
+) -> Lesson:
     type_by_id = {t.pk: t for t in types}
     present = standard_type(types, stats.PRESENT)
     roster_ids = {s.pk for s in roster}
@@ -111,6 +207,31 @@ def lesson_save(
         errors.append(_("Attendance cannot be taken for a future date."))
     if errors:
         raise ValidationError(errors)
+
+    existing: dict[int, AttendanceMark] = {}
+    if lesson is not None:
+        # Locked until the end of the transaction: a concurrent save or excuse approval of
+        # these marks waits, then sees the new versions (SQLite: the IMMEDIATE transaction
+        # already serialises writers).
+        existing = {
+            m.student_id: m
+            for m in AttendanceMark.objects.select_for_update().filter(lesson=lesson).order_by("pk")
+        }
+        changed = changed_since_loaded(roster, existing, versions, present.pk)
+        if changed:
+            raise LessonConflict(changed)
+    retired = sorted(
+        {
+            type_by_id[type_id].name
+            for student_id, type_id in marks.items()
+            if not type_by_id[type_id].is_active
+            and (student_id not in existing or existing[student_id].type_id != type_id)
+        }
+    )
+    if retired:
+        raise ValidationError(
+            _("These types are no longer in use: %(names)s.") % {"names": ", ".join(retired)}
+        )
 
     history: list[dict[str, Any]] = []
     if lesson is None:
@@ -131,24 +252,21 @@ def lesson_save(
                 "new": {"topic": topic, "date": day.isoformat(), "period": period.number},
             }
         )
-        existing: dict[int, AttendanceMark] = {}
-    else:
-        if lesson.topic != topic:
-            history.append(
-                {
-                    "code": "attendance.lesson.topic_changed",
-                    "object_type": "attendance.lesson",
-                    "object_id": lesson.pk,
-                    "old": {"topic": lesson.topic},
-                    "new": {"topic": topic},
-                }
-            )
-            lesson.topic = topic
-            Lesson.objects.filter(pk=lesson.pk).update(topic=topic, updated_at=timezone.now())
-        existing = {m.student_id: m for m in AttendanceMark.objects.filter(lesson=lesson)}
+    elif lesson.topic != topic:
+        history.append(
+            {
+                "code": "attendance.lesson.topic_changed",
+                "object_type": "attendance.lesson",
+                "object_id": lesson.pk,
+                "old": {"topic": lesson.topic},
+                "new": {"topic": topic},
+            }
+        )
+        lesson.topic = topic
+        Lesson.objects.filter(pk=lesson.pk).update(topic=topic, updated_at=timezone.now())
 
     new_marks: list[AttendanceMark] = []
-    changed: list[AttendanceMark] = []
+    changed_marks: list[AttendanceMark] = []
     for student in roster:
         wanted = type_by_id.get(marks.get(student.pk, present.pk), present)
         mark = existing.get(student.pk)
@@ -171,7 +289,7 @@ def lesson_save(
             )
             mark.type = wanted
             mark.version += 1
-            changed.append(mark)
+            changed_marks.append(mark)
     if new_marks:
         AttendanceMark.objects.bulk_create(new_marks)
         if existing:  # a later edit adding a student: record each new mark
@@ -185,8 +303,8 @@ def lesson_save(
                 }
                 for m in new_marks
             )
-    if changed:
-        AttendanceMark.objects.bulk_update(changed, ["type", "version", "updated_at"])
+    if changed_marks:
+        AttendanceMark.objects.bulk_update(changed_marks, ["type", "version", "updated_at"])
     if history:
         history_record_many(school=course.school, actor=actor, entries=history)
     return lesson
@@ -322,6 +440,15 @@ def _decide(*, actor: Any, excuse: Excuse, status: str, note: str) -> list[Atten
     note = (note or "").strip()
     if status == rules.REJECTED and not note:
         raise ValidationError(_("Write why the excuse is rejected."))
+    # Lock the marks (in a fixed order) before reading them: a teacher saving one of these
+    # lessons at the same moment either goes first (and we see the new mark) or waits and
+    # then sees the new version and refuses its stale save.
+    list(
+        AttendanceMark.objects.select_for_update()
+        .filter(excuse_items__excuse=excuse)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     items = list(excuse.items.select_related("mark__type", "mark__lesson__course__subject"))
     skipped: list[AttendanceMark] = []
     history: list[dict[str, Any]] = []
@@ -409,3 +536,82 @@ def excuse_approve(*, actor: Any, excuse: Excuse, note: str = "") -> list[Attend
 def excuse_reject(*, actor: Any, excuse: Excuse, note: str) -> None:
     """Reject with a note (required); the marks stay as they are; the guardian is told."""
     _decide(actor=actor, excuse=excuse, status=rules.REJECTED, note=note)
+
+
+@transaction.atomic
+def excuse_withdraw(*, actor: Any, excuse: Excuse) -> Excuse:
+    """Withdraw an excuse that still waits: only the guardian or adult student who sent it.
+
+    Its absences stay unexcused (and may be sent again in a new excuse); the excuse leaves
+    the homeroom teacher's queue. The homeroom teacher is told by a reply on the excuse's
+    message thread (which notifies them); if that message cannot be sent (the sender deleted
+    the thread, the class has a new homeroom teacher they may not write to), by a
+    notification linking to the excuse. Refused (ValidationError, nothing written) for anyone
+    else and for an excuse already decided or withdrawn.
+    """
+    locked = Excuse.objects.select_for_update().get(pk=excuse.pk)
+    if locked.submitted_by_id != actor.pk:
+        raise ValidationError(_("Only the person who sent this excuse can withdraw it."))
+    if not rules.may_withdraw(status=locked.status, is_sender=True):
+        raise ValidationError(_("Only an excuse that is still waiting can be withdrawn."))
+    now = timezone.now()
+    Excuse.objects.filter(pk=excuse.pk).update(status=rules.WITHDRAWN, withdrawn_at=now)
+    excuse.status = rules.WITHDRAWN
+    excuse.withdrawn_at = now
+    excuse.items.update(outcome=rules.ITEM_WITHDRAWN)
+    student = Student.objects.select_related("user", "school_class").get(pk=excuse.student_id)
+    history_record(
+        school=student.school,
+        actor=actor,
+        code="attendance.excuse.withdrawn",
+        object_type="attendance.excuse",
+        object_id=excuse.pk,
+        old={"status": rules.PENDING},
+        new={"status": rules.WITHDRAWN},
+    )
+    homeroom_id = student.school_class.homeroom_teacher_id
+    if homeroom_id is not None:
+        _tell_homeroom_withdrawn(
+            actor=actor, excuse=excuse, student=student, homeroom_id=homeroom_id
+        )
+    return excuse
+
+
+def _tell_homeroom_withdrawn(
+    *, actor: Any, excuse: Excuse, student: Student, homeroom_id: int
+) -> None:
+    name = student.user.full_name
+    body = "\n".join(
+        [
+            _("%(who)s has withdrawn the excuse for %(name)s sent on %(when)s.")
+            % {
+                "who": actor.full_name,
+                "name": name,
+                "when": timezone.localtime(excuse.created_at).strftime("%d.%m.%Y"),
+            },
+            _("It no longer waits for your decision."),
+            "",
+            _excuse_url(excuse),
+        ]
+    )
+    subject = _("Excuse withdrawn: %(name)s") % {"name": name}
+    for reply_to in (excuse.message, None) if excuse.message_id else (None,):
+        try:
+            message_send(
+                sender=actor,
+                recipients=[f"person:{homeroom_id}"],
+                subject=subject,
+                body=body,
+                concerns_student=student,
+                reply_to=reply_to,
+            )
+            return
+        except ValidationError:
+            continue
+    notify(
+        school=student.school_id,
+        user_ids=[homeroom_id],
+        kind="excuse",
+        title=subject,
+        url=_excuse_url(excuse),
+    )

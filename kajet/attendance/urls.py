@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kajet.attendance import views
+from kajet.attendance import settings_views, views
 
 app_name = "attendance"
 
@@ -21,6 +21,16 @@ urlpatterns = [
         views.excuse_attachment,
         name="attachment",
     ),
+    path(
+        "usprawiedliwienia/<int:excuse_id>/wycofaj/",
+        views.excuse_withdraw,
+        name="withdraw",
+    ),
     path("klasa/<int:class_id>/", views.school_class, name="class"),
     path("szkola/", views.school, name="school"),
+    path("ustawienia/", settings_views.policy_page, name="policy"),
+    path("ustawienia/typy/", settings_views.types_page, name="types"),
+    path("ustawienia/typy/nowy/", settings_views.type_edit, name="type_new"),
+    path("ustawienia/typy/<int:type_id>/", settings_views.type_edit, name="type_edit"),
+    path("ustawienia/typy/<int:type_id>/stan/", settings_views.type_state, name="type_state"),
 ]

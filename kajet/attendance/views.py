@@ -42,6 +42,8 @@ def index(request: HttpRequest) -> HttpResponse:
         return redirect("attendance:family")
     if access.can(user, "attendance.school_view"):
         return redirect("attendance:school")
+    if access.can(user, "attendance.settings"):
+        return redirect("attendance:policy")
     raise Http404
 
 
@@ -84,9 +86,27 @@ def extra(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _posted_ids(request: HttpRequest, prefix: str, roster: list[Any]) -> dict[int, int]:
+    """``<prefix><student id>`` fields of the POST as student id → integer (-1: not a number;
+    empty or missing: left out)."""
+    found: dict[int, int] = {}
+    for student in roster:
+        raw = request.POST.get(f"{prefix}{student.pk}")
+        if raw:
+            try:
+                found[student.pk] = int(raw)
+            except ValueError:
+                found[student.pk] = -1
+    return found
+
+
 @login_required
 def lesson(request: HttpRequest, course_id: int, day: str, period_id: int) -> HttpResponse:
-    """Take (or correct) attendance of one lesson: topic and every student, one save."""
+    """Take (or correct) attendance of one lesson: topic and every student, one save.
+
+    The form carries each mark's version as loaded (``v<student id>``); when another teacher
+    or an excuse approval changed any mark since, nothing is saved and the page shows the
+    current marks, the changed students highlighted with what this teacher had chosen."""
     user = request_user(request)
     date = _date(day, datetime.date.min)
     if date == datetime.date.min:
@@ -100,15 +120,11 @@ def lesson(request: HttpRequest, course_id: int, day: str, period_id: int) -> Ht
     types = services.attendance_types_for(course.school_id)
     roster = selectors.roster_for(course, date)
     errors: list[str] = []
+    changed: set[int] = set()
+    chosen: dict[int, int] = {}
     if request.method == "POST":
-        chosen: dict[int, int] = {}
-        for student in roster:
-            raw = request.POST.get(f"s{student.pk}")
-            if raw:
-                try:
-                    chosen[student.pk] = int(raw)
-                except ValueError:
-                    chosen[student.pk] = -1
+        chosen = _posted_ids(request, "s", roster)
+        versions = {k: v for k, v in _posted_ids(request, "v", roster).items() if v >= 0}
         try:
             services.lesson_save(
                 actor=user,
@@ -120,7 +136,12 @@ def lesson(request: HttpRequest, course_id: int, day: str, period_id: int) -> Ht
                 roster=roster,
                 types=types,
                 lesson=held,
+                versions=versions,
             )
+        except services.LessonConflict as conflict:
+            errors = list(conflict.messages)
+            changed = {s.pk for s in conflict.students}
+            held = selectors.lesson_at(course, date, period)
         except ValidationError as error:
             errors = list(error.messages)
         else:
@@ -128,19 +149,33 @@ def lesson(request: HttpRequest, course_id: int, day: str, period_id: int) -> Ht
             return redirect(request.path)
     marks = selectors.marks_of(held)
     present = services.standard_type(types, "present")
-    rows = [(s, marks[s.pk].type_id if s.pk in marks else present.pk) for s in roster]
+    type_by_id = {t.pk: t for t in types}
+    rows = []
+    for s in roster:
+        mark = marks.get(s.pk)
+        current = mark.type_id if mark else present.pk
+        yours = type_by_id.get(chosen.get(s.pk, present.pk)) if s.pk in changed else None
+        rows.append(
+            {
+                "student": s,
+                "type_id": current,
+                "version": mark.version if mark else "",
+                "changed": s.pk in changed,
+                "yours": yours if yours is not None and yours.pk != current else None,
+            }
+        )
     context: dict[str, Any] = {
         "course": course,
         "period": period,
         "date": date,
         "lesson": held,
-        "types": types,
+        "types": services.types_for_marking(types, {m.type_id for m in marks.values()}),
         "rows": rows,
         "errors": errors,
         "topic": request.POST.get("topic", held.topic if held else ""),
         "future": date > timezone.localdate(),
     }
-    return render(request, "attendance/lesson.html", context)
+    return render(request, "attendance/lesson.html", context, status=409 if changed else 200)
 
 
 @login_required
@@ -296,6 +331,7 @@ def excuse(request: HttpRequest, excuse_id: int) -> HttpResponse:
             "excuse": found,
             "items": selectors.excuse_items(found),
             "may_decide": access.may_decide(user, found) and found.status == rules.PENDING,
+            "may_withdraw": access.may_withdraw(user, found),
             "may_see_attachment": bool(found.attachment) and access.may_see_attachment(user, found),
         },
     )
@@ -325,6 +361,24 @@ def excuse_decide(request: HttpRequest, excuse_id: int) -> HttpResponse:
     except ValidationError as error:
         for text in error.messages:
             messages.error(request, text)
+    return redirect("attendance:excuse", excuse_id=found.pk)
+
+
+@login_required
+@require_POST
+def excuse_withdraw(request: HttpRequest, excuse_id: int) -> HttpResponse:
+    """The sender withdraws a waiting excuse (confirmed on the excuse's page)."""
+    user = request_user(request)
+    found = access.access_excuse_for_withdrawal(user, excuse_id)
+    try:
+        services.excuse_withdraw(actor=user, excuse=found)
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        messages.success(
+            request, _("The excuse has been withdrawn; the homeroom teacher has been told.")
+        )
     return redirect("attendance:excuse", excuse_id=found.pk)
 
 

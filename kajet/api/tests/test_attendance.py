@@ -47,7 +47,12 @@ def test_take_and_edit_attendance(world: SchoolWorld, other_world: SchoolWorld) 
     assert saved.status_code == 200, saved.content
     assert saved.json()["students"][0]["type_id"] == types["absent"]
     body["marks"][0]["type_id"] = types["late"]
+    body["versions"] = [
+        {"student_id": row["student_id"], "version": row["version"]}
+        for row in saved.json()["students"]
+    ]
     again = teacher.put(url, body, content_type="application/json")
+    assert again.status_code == 200, again.content
     assert again.json()["students"][0]["version"] == 2
     bad = teacher.put(
         url,
@@ -134,3 +139,106 @@ def test_excuse_submit_list_approve_reject(world: SchoolWorld, other_world: Scho
     assert Excuse.objects.get(pk=second).status == "rejected"
     assert AttendanceMark.objects.get(pk=b.pk).type.kind == stats.ABSENT
     assert services.attendance_types_for(world.school)
+
+
+def test_stale_sheet_is_refused_with_409(world: SchoolWorld) -> None:
+    """Two teachers read the sheet; the first saves; the second, holding the old versions,
+    gets 409 naming the student and the current sheet, and nothing of theirs is stored."""
+    day = recent_weekday()
+    url = _sheet_url(world, day)
+    held_lesson(world.course, day, kinds={world.student: stats.PRESENT})
+    teacher = _client(world.user("teacher"))
+    homeroom = _client(world.user("homeroom_teacher"))
+    read = teacher.get(url).json()
+    types = {t["kind"]: t["id"] for t in read["types"]}
+    versions = [{"student_id": r["student_id"], "version": r["version"]} for r in read["students"]]
+    first = homeroom.put(
+        url,
+        {
+            "topic": "Ułamki",
+            "marks": [{"student_id": world.student.pk, "type_id": types["absent"]}],
+            "versions": versions,
+        },
+        content_type="application/json",
+    )
+    assert first.status_code == 200, first.content
+    stale = teacher.put(
+        url,
+        {
+            "topic": "Inny temat",
+            "marks": [{"student_id": world.student.pk, "type_id": types["late"]}],
+            "versions": versions,
+        },
+        content_type="application/json",
+    )
+    assert stale.status_code == 409, stale.content
+    data = stale.json()
+    assert world.student.user.full_name in data["detail"]
+    assert [r["student_id"] for r in data["changed"]] == [world.student.pk]
+    assert data["changed"][0]["type_id"] == types["absent"]
+    assert data["changed"][0]["version"] == 2
+    assert data["sheet"]["topic"] == "Ułamki"
+    mark = AttendanceMark.objects.get(student=world.student)
+    assert (mark.type.kind, mark.version) == (stats.ABSENT, 2)
+    assert Lesson.objects.get().topic == "Ułamki"
+    # redone with the current versions it goes through
+    redo = teacher.put(
+        url,
+        {
+            "topic": "Inny temat",
+            "marks": [{"student_id": world.student.pk, "type_id": types["late"]}],
+            "versions": [
+                {"student_id": r["student_id"], "version": r["version"]}
+                for r in data["sheet"]["students"]
+            ],
+        },
+        content_type="application/json",
+    )
+    assert redo.status_code == 200, redo.content
+
+
+def test_sheet_lists_active_types_and_a_deactivated_one_in_use(world: SchoolWorld) -> None:
+    from kajet.attendance.models import AttendanceType
+
+    services.attendance_types_for(world.school)
+    AttendanceType.objects.create(
+        school=world.school, name="wycieczka", code="wy", kind=stats.PRESENT, colour="#fde047"
+    )
+    old = AttendanceType.objects.create(
+        school=world.school, name="stary", code="st", kind=stats.ABSENT, is_active=False
+    )
+    day = recent_weekday()
+    url = _sheet_url(world, day)
+    codes = [t["code"] for t in _client(world.user("teacher")).get(url).json()["types"]]
+    assert "wy" in codes and "st" not in codes
+    trip_row = next(
+        t for t in _client(world.user("teacher")).get(url).json()["types"] if t["code"] == "wy"
+    )
+    assert trip_row["text_colour"] == "#000000" and trip_row["is_active"] is True
+    lesson, marks = held_lesson(world.course, day, kinds={world.student: stats.PRESENT})
+    AttendanceMark.objects.filter(pk=marks[world.student.pk].pk).update(type=old)
+    codes = [t["code"] for t in _client(world.user("teacher")).get(url).json()["types"]]
+    assert "st" in codes
+
+
+def test_withdraw_excuse(world: SchoolWorld, other_world: SchoolWorld) -> None:
+    mark = absent(world.course, world.student, recent_weekday(1), 1)
+    guardian = _client(world.user("guardian"))
+    created = guardian.post(
+        reverse("api:attendance-excuses"),
+        {"student_id": world.student.pk, "mark_ids": [mark.pk], "reason": "Choroba"},
+        content_type="application/json",
+    )
+    excuse_id = created.json()["id"]
+    url = reverse("api:attendance-withdraw", args=[excuse_id])
+    # the student (not the sender), the homeroom teacher, another school's guardian: 404
+    assert _client(world.user("student")).post(url).status_code == 404
+    assert _client(world.user("homeroom_teacher")).post(url).status_code == 404
+    assert _client(other_world.user("guardian")).post(url).status_code == 404
+    assert Excuse.objects.get(pk=excuse_id).status == "pending"
+    done = guardian.post(url)
+    assert done.status_code == 200, done.content
+    assert done.json()["status"] == "withdrawn" and done.json()["withdrawn_at"]
+    again = guardian.post(url)
+    assert again.status_code == 400
+    assert "still waiting" in again.json()["detail"]

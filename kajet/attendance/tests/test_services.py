@@ -55,6 +55,7 @@ def test_lesson_save_thirty_students_in_at_most_eight_queries(
     assert list(saved.values()).count(stats.PRESENT) == 28
     # a later edit: one change, with history (old and new)
     lesson.refresh_from_db()
+    loaded = {m.student_id: m.version for m in AttendanceMark.objects.filter(lesson=lesson)}
     with django_assert_max_num_queries(8):
         services.lesson_save(
             actor=world.user("homeroom_teacher"),
@@ -66,6 +67,7 @@ def test_lesson_save_thirty_students_in_at_most_eight_queries(
             roster=roster,
             types=types,
             lesson=lesson,
+            versions=loaded,
         )
     mark = AttendanceMark.objects.get(lesson=lesson, student=roster[0])
     assert mark.type.kind == stats.LATE and mark.version == 2

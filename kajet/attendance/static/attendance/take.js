@@ -16,6 +16,7 @@
       var option = select.options[select.selectedIndex];
       button.textContent = option.getAttribute("data-code");
       button.style.backgroundColor = option.getAttribute("data-colour");
+      button.style.color = option.getAttribute("data-text") || "#fff";
       button.setAttribute("aria-label", name + ": " + option.textContent);
       button.title = option.textContent;
     }
