@@ -7,7 +7,7 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Window
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -22,25 +22,30 @@ from kajet.api.serializers import ErrorOutput
 from kajet.grades.models import Grade
 from kajet.homework import access as hw_access
 from kajet.homework import services as hw_services
-from kajet.homework.models import HomeworkDone
+from kajet.homework.models import HomeworkAttachment, HomeworkDone
 from kajet.homework.selectors import (
     homework_due_for_student,
     homework_due_for_teacher,
     homework_list_for_staff,
     homework_list_for_student,
 )
-from kajet.messaging.selectors import delivery_list_for_folder
+from kajet.messaging.selectors import unread_latest
 from kajet.noticeboard import access as nb_access
 from kajet.noticeboard import services as nb_services
-from kajet.noticeboard.selectors import announcement_reads, announcements_current_for
+from kajet.noticeboard.selectors import (
+    announcement_reads,
+    announcement_rows_current_for,
+    announcements_current_for,
+)
 from kajet.school.access import access_child, children_of
 from kajet.school.models import Student
 from kajet.timetable.selectors import (
-    events_for_student,
-    events_for_teacher,
+    days_off_of_rows,
+    event_rows_for_student,
+    event_rows_for_teacher,
     lessons_for_student,
     lessons_for_teacher,
-    lucky_number_for,
+    lucky_number_cached,
 )
 
 # --- Serializers (input and output apart) ----------------------------------------------------
@@ -141,7 +146,7 @@ class DashboardEventOutput(serializers.Serializer):
     title = serializers.CharField()
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
-    subject = serializers.CharField(source="subject.name", default="")
+    subject = serializers.CharField(source="subject_name", default="")
 
 
 class GradeOutput(serializers.Serializer):
@@ -153,8 +158,8 @@ class GradeOutput(serializers.Serializer):
 
 class DashboardMessageOutput(serializers.Serializer):
     id = serializers.IntegerField(source="message_id")
-    subject = serializers.CharField(source="message.subject")
-    sender = BoardPersonOutput(source="message.sender")
+    subject = serializers.CharField()
+    sender = BoardPersonOutput()
     created_at = serializers.DateTimeField()
 
 
@@ -424,8 +429,11 @@ class DashboardView(ScopedAPIView):
         student = _family_student(request, user)
         new_grades: list[Grade] | None = None
         if student is not None:
-            lessons = lessons_for_student(student, today, tomorrow)
-            events = [e for e in events_for_student(student, today, end) if e.kind != "day_off"]
+            # As the page: the week's events hold the days off the lessons need.
+            rows = event_rows_for_student(student, today, end)
+            known_off = days_off_of_rows(rows, student.school_class_id, today, tomorrow)
+            lessons = lessons_for_student(student, today, tomorrow, known_days_off=known_off)
+            events = [e for e in rows if e.kind != "day_off"]
             homework: list[Any] = homework_due_for_student(student=student, start=today, end=end)
             since = timezone.now() - datetime.timedelta(days=NEW_GRADES_DAYS)
             new_grades = list(
@@ -437,13 +445,15 @@ class DashboardView(ScopedAPIView):
             )
         else:
             lessons = lessons_for_teacher(user, today, tomorrow)
-            events = events_for_teacher(user, today, end)
+            events = event_rows_for_teacher(user, today, end)
             homework = homework_due_for_teacher(user=user, start=today, end=end)
-        unread = list(
-            delivery_list_for_folder(user, "inbox")
-            .filter(is_unread=True)
-            .annotate(unread_total=Window(expression=Count("id")))[:3]
+        # The summary gives each homework's teacher and attachments (the page does not).
+        prefetch_related_objects(
+            homework,
+            "author",
+            Prefetch("attachments", queryset=HomeworkAttachment.objects.order_by("id")),
         )
+        unread_total, unread = unread_latest(user, limit=3)
         assert user.school_id is not None
         payload = {
             "today": today,
@@ -453,11 +463,9 @@ class DashboardView(ScopedAPIView):
             "events": events,
             "homework": homework,
             "new_grades": new_grades,
-            "unread_messages": unread[0].unread_total if unread else 0,
+            "unread_messages": unread_total,
             "latest_messages": unread,
-            "announcements": announcements_current_for(
-                user=user, today=today, limit=LIMIT, with_classes=False
-            ),
-            "lucky_number": lucky_number_for(user.school_id, today),
+            "announcements": announcement_rows_current_for(user=user, today=today, limit=LIMIT),
+            "lucky_number": lucky_number_cached(user.school_id, today),
         }
         return Response(DashboardOutput(payload).data)

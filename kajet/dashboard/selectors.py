@@ -13,8 +13,6 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.cache import cache
-from django.db.models import Count, Window
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -22,22 +20,24 @@ from kajet.accounts.models import User
 from kajet.accounts.services import last_successful_sign_in
 from kajet.grades.models import Grade
 from kajet.grades.selectors import family_children
-from kajet.homework.models import Homework
-from kajet.homework.selectors import homework_due_for_student, homework_due_for_teacher
-from kajet.messaging.models import Delivery
-from kajet.messaging.selectors import delivery_list_for_folder
-from kajet.noticeboard.models import Announcement
-from kajet.noticeboard.selectors import announcements_current_for
+from kajet.homework.selectors import (
+    HomeworkRow,
+    homework_rows_due_for_student,
+    homework_rows_due_for_teacher,
+)
+from kajet.messaging.selectors import UnreadRow, unread_latest
+from kajet.noticeboard.selectors import announcement_rows_current_for
 from kajet.school.access import roles_of
 from kajet.school.models import Student
-from kajet.timetable.models import Event
 from kajet.timetable.selectors import (
+    EventRow,
     LessonOccurrence,
-    events_for_student,
-    events_for_teacher,
+    days_off_of_rows,
+    event_rows_for_student,
+    event_rows_for_teacher,
     lessons_for_student,
     lessons_for_teacher,
-    lucky_number_for,
+    lucky_number_cached,
 )
 
 #: How far ahead the "coming up" panels look (today included).
@@ -55,17 +55,35 @@ class DayLessons:
     lessons: list[LessonOccurrence]
 
 
+@dataclass(frozen=True)
+class GradeRow:
+    """A new grade as the dashboard lists it (read with ``.values()``)."""
+
+    id: int
+    kind: str
+    text: str
+    value: Any
+    descriptive: str
+    subject_name: str
+    category_name: str
+    created_at: datetime.datetime
+
+    @property
+    def kind_label(self) -> str:
+        return str(Grade.Kind(self.kind).label)
+
+
 @dataclass
 class Dashboard:
     today: datetime.date
     days: list[DayLessons] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
-    homework: list[Homework] = field(default_factory=list)
-    new_grades: list[Grade] | None = None  # None: the panel does not apply (staff)
+    events: list[EventRow] = field(default_factory=list)
+    homework: list[HomeworkRow] = field(default_factory=list)
+    new_grades: list[GradeRow] | None = None  # None: the panel does not apply (staff)
     grades_since: datetime.datetime | None = None
     unread_messages: int = 0
-    latest_messages: list[Delivery] = field(default_factory=list)
-    announcements: list[Announcement] = field(default_factory=list)
+    latest_messages: list[UnreadRow] = field(default_factory=list)
+    announcements: list[dict[str, Any]] = field(default_factory=list)
     lucky_number: int | None = None
     lucky_number_date: datetime.date | None = None
 
@@ -78,31 +96,26 @@ def _lessons_by_day(
 
 def new_grades_for(
     student: Student, since: datetime.datetime, limit: int = NEW_GRADES_LIMIT
-) -> list[Grade]:
-    """Grades of a student added after ``since``, newest first (one query)."""
-    return list(
+) -> list[GradeRow]:
+    """Grades of a student added after ``since``, newest first (one query, three joins)."""
+    rows = (
         Grade.objects.filter(student_id=student.pk, created_at__gt=since, deleted_at__isnull=True)
-        .select_related("course__subject", "column__category")
-        .order_by("-created_at", "-pk")[:limit]
+        .order_by("-created_at", "-pk")
+        .values_list(
+            "id",
+            "kind",
+            "text",
+            "value",
+            "descriptive",
+            "course__subject__name",
+            "column__category__name",
+            "created_at",
+        )[:limit]
     )
-
-
-#: A drawn lucky number never changes; the school may switch the feature off, which the
-#: dashboard then follows within this many seconds.
-LUCKY_CACHE_SECONDS = 300
-
-
-def _lucky(school_id: int, today: datetime.date) -> tuple[int | None, datetime.date | None]:
-    """Today's lucky number (None on a day off or when the school does not use it), cached
-    briefly so the busiest page of the day does not ask for it on every load."""
-    key = f"kajet:dashboard:lucky:{school_id}:{today.isoformat()}"
-    cached = cache.get(key)
-    if cached is None:
-        number = lucky_number_for(school_id, today)
-        cache.set(key, -1 if number is None else number, LUCKY_CACHE_SECONDS)
-    else:
-        number = None if cached == -1 else int(cached)
-    return number, (today if number is not None else None)
+    return [
+        GradeRow(pk, kind, text or "", value, descriptive or "", subject, category or "", at)
+        for pk, kind, text, value, descriptive, subject, category, at in rows
+    ]
 
 
 def dashboard_for_student(
@@ -111,9 +124,14 @@ def dashboard_for_student(
     tomorrow = today + datetime.timedelta(days=1)
     end = today + datetime.timedelta(days=AHEAD_DAYS - 1)
     data = Dashboard(today=today)
-    data.days = _lessons_by_day(lessons_for_student(student, today, tomorrow), today, tomorrow)
-    data.events = [e for e in events_for_student(student, today, end) if e.kind != "day_off"]
-    data.homework = homework_due_for_student(student=student, start=today, end=end)
+    # The coming week's events hold the days off of today and tomorrow: the lessons reuse
+    # them instead of reading them again.
+    events = event_rows_for_student(student, today, end)
+    known_off = days_off_of_rows(events, student.school_class_id, today, tomorrow)
+    lessons = lessons_for_student(student, today, tomorrow, known_days_off=known_off)
+    data.days = _lessons_by_day(lessons, today, tomorrow)
+    data.events = [e for e in events if e.kind != "day_off"]
+    data.homework = homework_rows_due_for_student(student=student, start=today, end=end)
     since = grades_seen_at or timezone.now() - datetime.timedelta(days=NEW_GRADES_FALLBACK_DAYS)
     data.grades_since = grades_seen_at
     data.new_grades = new_grades_for(student, since)
@@ -126,27 +144,22 @@ def dashboard_for_staff(*, user: User, today: datetime.date) -> Dashboard:
     end = today + datetime.timedelta(days=AHEAD_DAYS - 1)
     data = Dashboard(today=today)
     data.days = _lessons_by_day(lessons_for_teacher(user, today, tomorrow), today, tomorrow)
-    data.events = events_for_teacher(user, today, end)
-    data.homework = homework_due_for_teacher(user=user, start=today, end=end)
+    data.events = event_rows_for_teacher(user, today, end)
+    data.homework = homework_rows_due_for_teacher(user=user, start=today, end=end)
     _common(data, user, today)
     return data
 
 
 def _common(data: Dashboard, user: User, today: datetime.date) -> None:
-    # The newest unread messages and, on each row, how many are unread in all: one query
-    # (the same rows as messaging's unread_count: own inbox copies not deleted, unread).
-    latest: list[Any] = list(
-        delivery_list_for_folder(user, "inbox")
-        .filter(is_unread=True)
-        .annotate(unread_total=Window(expression=Count("id")))[:LATEST_MESSAGES]
-    )
-    data.latest_messages = list(latest)
-    data.unread_messages = latest[0].unread_total if latest else 0
-    data.announcements = announcements_current_for(
-        user=user, today=today, limit=ANNOUNCEMENTS_LIMIT, with_classes=False
+    # The newest unread messages and their number in one query; the navigation's unread
+    # badge on this page reuses the number (messaging.selectors.unread_count).
+    data.unread_messages, data.latest_messages = unread_latest(user, limit=LATEST_MESSAGES)
+    data.announcements = announcement_rows_current_for(
+        user=user, today=today, limit=ANNOUNCEMENTS_LIMIT
     )
     assert user.school_id is not None
-    data.lucky_number, data.lucky_number_date = _lucky(user.school_id, today)
+    data.lucky_number = lucky_number_cached(user.school_id, today)
+    data.lucky_number_date = today if data.lucky_number is not None else None
 
 
 PREVIOUS_SIGN_IN_KEY = "kajet_previous_sign_in"

@@ -109,3 +109,71 @@ def homework_due_for_teacher(
         .select_related("course__subject", "course__school_class", "course__group")
         .order_by("due_on", "id")
     )
+
+
+@dataclass(frozen=True)
+class HomeworkRow:
+    """Homework as a short list shows it (the dashboard): read with ``.values()``."""
+
+    id: int
+    title: str
+    due_on: datetime.date
+    subject_name: str
+    class_name: str
+    group_name: str
+    is_done: bool | None = None  # None: not about one student (staff)
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    @property
+    def target_name(self) -> str:
+        """ "6b" for a class's homework, "6b NIEM gr. 1" for a group's."""
+        return f"{self.class_name} {self.group_name}" if self.group_name else self.class_name
+
+
+_ROW_FIELDS = (
+    "id",
+    "title",
+    "due_on",
+    "course__subject__name",
+    "course__school_class__name",
+    "course__group__name",
+)
+
+
+def _rows(qs: QuerySet[Homework], *, done: bool) -> list[HomeworkRow]:
+    fields = (*_ROW_FIELDS, "is_done") if done else _ROW_FIELDS
+    return [
+        HomeworkRow(
+            id=row["id"],
+            title=row["title"],
+            due_on=row["due_on"],
+            subject_name=row["course__subject__name"],
+            class_name=row["course__school_class__name"],
+            group_name=row["course__group__name"] or "",
+            is_done=row["is_done"] if done else None,
+        )
+        for row in qs.values(*fields)
+    ]
+
+
+def homework_rows_due_for_student(
+    *, student: Student, start: datetime.date, end: datetime.date
+) -> list[HomeworkRow]:
+    """``homework_due_for_student`` as rows (one query, no model objects)."""
+    qs = with_done_for(
+        homework_for_student(student).filter(due_on__gte=start, due_on__lte=end), student
+    ).order_by("due_on", "course__subject__name", "id")
+    return _rows(qs, done=True)
+
+
+def homework_rows_due_for_teacher(
+    *, user: Any, start: datetime.date, end: datetime.date
+) -> list[HomeworkRow]:
+    """``homework_due_for_teacher`` as rows (one query, no model objects)."""
+    qs = Homework.objects.filter(
+        deleted_at__isnull=True, course__teacher=user, due_on__gte=start, due_on__lte=end
+    ).order_by("due_on", "id")
+    return _rows(qs, done=False)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -396,13 +396,76 @@ def recipient_options_for(user: User, writer: Writer | None = None) -> list[Opti
 # --- Folders and messages -----------------------------------------------------------------
 
 
+#: Where ``unread_latest`` leaves the count it read, on the request's user object, so the
+#: navigation badge of the same page does not count again.
+_UNREAD_ON_USER = "_kajet_unread_count"
+
+
 def unread_count(user: Any) -> int:
-    """Unread received messages: one COUNT over the ``delivery_unread`` partial index."""
+    """Unread received messages: one COUNT over the ``delivery_unread`` partial index — or
+    none when ``unread_latest`` already read the count for this request's user object (it
+    is the last read of the page: nothing writes between it and the navigation)."""
+    known = getattr(user, _UNREAD_ON_USER, None)
+    if known is not None:
+        return int(known)
     return int(
         Delivery.objects.filter(
             owner_id=user.pk, is_unread=True, folder=Folder.INBOX, deleted_at__isnull=True
         ).count()
     )
+
+
+@dataclass(frozen=True)
+class SenderRef:
+    id: int
+    full_name: str
+
+
+@dataclass(frozen=True)
+class UnreadRow:
+    """An unread received message as the dashboard lists it."""
+
+    message_id: int
+    subject: str
+    sender: SenderRef
+    created_at: Any
+
+
+def unread_latest(user: Any, *, limit: int) -> tuple[int, list[UnreadRow]]:
+    """(how many unread received messages, the newest ``limit`` of them) in ONE query: the
+    same rows as ``unread_count``, each carrying the total (a window COUNT). Remembers the
+    count on ``user`` so that ``unread_count`` (the navigation badge) reuses it."""
+    rows = list(
+        Delivery.objects.filter(
+            owner_id=user.pk, is_unread=True, folder=Folder.INBOX, deleted_at__isnull=True
+        )
+        .annotate(total=Window(expression=Count("id")))
+        .order_by("-created_at", "-id")
+        .values(
+            "message_id",
+            "created_at",
+            "total",
+            "message__subject",
+            "message__sender_id",
+            "message__sender__first_name",
+            "message__sender__last_name",
+        )[:limit]
+    )
+    total = rows[0]["total"] if rows else 0
+    setattr(user, _UNREAD_ON_USER, total)
+    return total, [
+        UnreadRow(
+            message_id=row["message_id"],
+            subject=row["message__subject"],
+            sender=SenderRef(
+                row["message__sender_id"],
+                f"{row['message__sender__first_name'] or ''} "
+                f"{row['message__sender__last_name'] or ''}".strip(),
+            ),
+            created_at=row["created_at"],
+        )
+        for row in rows
+    ]
 
 
 def folder_counts(user: Any) -> dict[str, dict[str, int]]:

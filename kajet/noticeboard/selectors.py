@@ -54,6 +54,18 @@ def announcements_current_for(
     return list(qs)
 
 
+def announcement_rows_current_for(
+    *, user: Any, today: datetime.date, limit: int
+) -> list[dict[str, Any]]:
+    """``announcements_current_for`` as rows for a short list (the dashboard): ``id``,
+    ``title``, ``pinned``, ``shown_from``, ``is_read`` — one query, no author join."""
+    return list(
+        _with_read_flag(announcements_visible_to(user).filter(current_q(today)), user)
+        .order_by("-pinned", "-shown_from", "-id")
+        .values("id", "title", "pinned", "shown_from", "is_read")[:limit]
+    )
+
+
 def announcements_written_by(*, user: Any) -> list[Announcement]:
     """The author's own announcements (past, current and scheduled) with read counts."""
     return list(

@@ -23,11 +23,15 @@ Calendar — each returns a list of ``EventOccurrence``-ready ``Event`` rows (wi
 * ``events_for_class(school_class, start, end)``.
 * ``events_for_staff(school, start, end)`` — every event of the school (school-wide roles).
 * ``days_off(school, start, end)`` — the set of whole-school days off.
+* ``event_rows_for_student`` / ``event_rows_for_teacher`` — the same events as light
+  ``EventRow`` rows (one query, no model objects) for short lists such as the dashboard.
 
 Lucky number:
 
 * ``lucky_number_for(school, date)`` → ``int | None`` (None: switched off, not a school day,
   or no students). Draws and stores it on first read (see services.lucky_number_draw).
+* ``lucky_number_cached(school_id, date)`` — the same through the cache (forgotten on commit
+  by the writes that can change it: ``lucky_cache_forget``).
 * ``lucky_number_today_and_next(school, today)`` → (today's, (next school day, its number)).
 
 All functions must be called inside a school scope (pages and the API open one).
@@ -39,7 +43,8 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.core.cache import cache
+from django.db.models import BooleanField, Case, Q, QuerySet, Subquery, Value, When
 
 from kajet.core.models import School
 from kajet.school.models import Course, GroupMembership, SchoolClass, Student
@@ -47,6 +52,7 @@ from kajet.timetable.models import (
     CalendarPolicy,
     Event,
     LessonChange,
+    LuckyNumber,
     Room,
     TimetableEntry,
     TimetablePlan,
@@ -117,22 +123,59 @@ class LessonOccurrence:
         return datetime.datetime.combine(self.date, self.ends_at)
 
 
-_ENTRY_RELATED = (
-    "period",
-    "course__subject",
-    "course__teacher",
-    "course__school_class",
-    "course__group",
-    "room",
+#: The columns a lesson is built from (``.values()`` rows: no model objects, no deep joins).
+_ENTRY_FIELDS = (
+    "id",
+    "plan_id",
+    "weekday",
+    "period_id",
+    "period__number",
+    "period__starts_at",
+    "period__ends_at",
+    "course_id",
+    "course__subject_id",
+    "course__subject__name",
+    "course__subject__short_name",
+    "course__teacher_id",
+    "course__teacher__first_name",
+    "course__teacher__last_name",
+    "course__school_class_id",
+    "course__school_class__name",
+    "course__group_id",
+    "course__group__name",
+    "room_id",
+    "room__name",
 )
-_CHANGE_RELATED = (
-    "new_teacher",
-    "new_room",
-    "new_period",
-    "new_course__subject",
-    "new_course__teacher",
-    *(f"entry__{r}" for r in _ENTRY_RELATED),
+#: A change's own columns; its lesson comes from the entries read (see ``_resolve``).
+_CHANGE_FIELDS = (
+    "id",
+    "entry_id",
+    "date",
+    "kind",
+    "note",
+    "new_date",
+    "new_teacher_id",
+    "new_teacher__first_name",
+    "new_teacher__last_name",
+    "new_room_id",
+    "new_room__name",
+    "new_period_id",
+    "new_period__number",
+    "new_period__starts_at",
+    "new_period__ends_at",
+    "new_course_id",
+    "new_course__subject_id",
+    "new_course__subject__name",
+    "new_course__subject__short_name",
+    "new_course__teacher_id",
+    "new_course__teacher__first_name",
+    "new_course__teacher__last_name",
 )
+
+
+def _name(first: str | None, last: str | None) -> str:
+    """``User.full_name`` from a values() row."""
+    return f"{first or ''} {last or ''}".strip()
 
 
 def _plans_for(school_id: int, start: datetime.date, end: datetime.date) -> list[TimetablePlan]:
@@ -164,7 +207,7 @@ def days_off(school: School | int, start: datetime.date, end: datetime.date) -> 
         scope=Event.Scope.SCHOOL,
         starts_on__lte=end,
         ends_on__gte=start,
-    )
+    ).order_by()
     found: set[datetime.date] = set()
     for a, b in qs.values_list("starts_on", "ends_on"):
         for day in dates_between(max(a, start), min(b, end)):
@@ -172,96 +215,114 @@ def days_off(school: School | int, start: datetime.date, end: datetime.date) -> 
     return found
 
 
-def _class_days_off(
-    class_ids: list[int], start: datetime.date, end: datetime.date
-) -> dict[int, set[datetime.date]]:
-    """Days off for some classes only (e.g. a class trip day declared a day off)."""
-    rows = Event.objects.filter(
-        kind=Event.Kind.DAY_OFF,
-        scope=Event.Scope.CLASSES,
-        classes__in=class_ids,
-        starts_on__lte=end,
-        ends_on__gte=start,
-    ).values_list("classes", "starts_on", "ends_on")
-    found: dict[int, set[datetime.date]] = {}
-    for class_id, a, b in rows:
-        found.setdefault(class_id, set()).update(dates_between(max(a, start), min(b, end)))
-    return found
+#: (whole-school days off, {class id: that class's own days off})
+DaysOff = tuple[set[datetime.date], dict[int, set[datetime.date]]]
 
 
-def _occurrence(entry: TimetableEntry, day: datetime.date) -> LessonOccurrence:
-    course = entry.course
+def days_off_with_classes(school_id: int, start: datetime.date, end: datetime.date) -> DaysOff:
+    """(whole-school days off, {class id: that class's own days off}) between start and end
+    — one query (a class's day off: e.g. a class trip day declared a day off)."""
+    rows = (
+        Event.objects.filter(
+            school_id=school_id,
+            kind=Event.Kind.DAY_OFF,
+            scope__in=(Event.Scope.SCHOOL, Event.Scope.CLASSES),
+            starts_on__lte=end,
+            ends_on__gte=start,
+        )
+        .order_by()
+        .values_list("scope", "classes", "starts_on", "ends_on")
+    )
+    school_off: set[datetime.date] = set()
+    class_off: dict[int, set[datetime.date]] = {}
+    for scope, class_id, a, b in rows:
+        days = dates_between(max(a, start), min(b, end))
+        if scope == Event.Scope.SCHOOL:
+            school_off.update(days)
+        elif class_id is not None:
+            class_off.setdefault(class_id, set()).update(days)
+    return school_off, class_off
+
+
+def _occurrence(entry: dict[str, Any], day: datetime.date) -> LessonOccurrence:
     return LessonOccurrence(
         date=day,
-        period_id=entry.period_id,
-        period_number=entry.period.number,
-        starts_at=entry.period.starts_at,
-        ends_at=entry.period.ends_at,
-        entry_id=entry.pk,
-        course_id=course.pk,
-        subject_id=course.subject_id,
-        subject_name=course.subject.name,
-        subject_short=course.subject.short_name or course.subject.name,
-        teacher_id=course.teacher_id,
-        teacher_name=course.teacher.full_name,
-        class_id=course.school_class_id,
-        class_name=course.school_class.name,
-        group_id=course.group_id,
-        group_name=course.group.name if course.group else "",
-        room_id=entry.room_id,
-        room_name=entry.room.name if entry.room else "",
+        period_id=entry["period_id"],
+        period_number=entry["period__number"],
+        starts_at=entry["period__starts_at"],
+        ends_at=entry["period__ends_at"],
+        entry_id=entry["id"],
+        course_id=entry["course_id"],
+        subject_id=entry["course__subject_id"],
+        subject_name=entry["course__subject__name"],
+        subject_short=entry["course__subject__short_name"] or entry["course__subject__name"],
+        teacher_id=entry["course__teacher_id"],
+        teacher_name=_name(
+            entry["course__teacher__first_name"], entry["course__teacher__last_name"]
+        ),
+        class_id=entry["course__school_class_id"],
+        class_name=entry["course__school_class__name"],
+        group_id=entry["course__group_id"],
+        group_name=entry["course__group__name"] or "",
+        room_id=entry["room_id"],
+        room_name=entry["room__name"] or "",
     )
 
 
-def _apply_change(occ: LessonOccurrence, change: LessonChange) -> None:
-    occ.change_id = change.pk
-    occ.change_note = change.note
-    if change.kind == LessonChange.Kind.CANCELLATION:
+def _apply_change(occ: LessonOccurrence, change: dict[str, Any]) -> None:
+    occ.change_id = change["id"]
+    occ.change_note = change["note"]
+    if change["kind"] == LessonChange.Kind.CANCELLATION:
         occ.status = "cancelled"
         return
-    if change.kind == LessonChange.Kind.MOVED:
+    if change["kind"] == LessonChange.Kind.MOVED:
         occ.status = "moved_away"
-        target_period = change.new_period.number if change.new_period else occ.period_number
-        occ.moved_to = (change.new_date or occ.date, target_period)
+        target_period = change["new_period__number"] or occ.period_number
+        occ.moved_to = (change["new_date"] or occ.date, target_period)
         return
     occ.status = "substitution"
     _apply_substitution(occ, change)
 
 
-def _apply_substitution(occ: LessonOccurrence, change: LessonChange) -> None:
-    if change.new_course is not None:
+def _apply_substitution(occ: LessonOccurrence, change: dict[str, Any]) -> None:
+    if change["new_course_id"] is not None:
         occ.original_subject_name = occ.subject_name
-        occ.subject_id = change.new_course.subject_id
-        occ.subject_name = change.new_course.subject.name
-        occ.subject_short = change.new_course.subject.short_name or occ.subject_name
-        if change.new_teacher is None and change.new_course.teacher_id != occ.teacher_id:
+        occ.subject_id = change["new_course__subject_id"]
+        occ.subject_name = change["new_course__subject__name"]
+        occ.subject_short = change["new_course__subject__short_name"] or occ.subject_name
+        new_course_teacher = change["new_course__teacher_id"]
+        if change["new_teacher_id"] is None and new_course_teacher != occ.teacher_id:
             occ.original_teacher_id = occ.teacher_id
             occ.original_teacher_name = occ.teacher_name
-            occ.teacher_id = change.new_course.teacher_id
-            occ.teacher_name = change.new_course.teacher.full_name
-    if change.new_teacher is not None and change.new_teacher.pk != occ.teacher_id:
+            occ.teacher_id = new_course_teacher
+            occ.teacher_name = _name(
+                change["new_course__teacher__first_name"], change["new_course__teacher__last_name"]
+            )
+    if change["new_teacher_id"] is not None and change["new_teacher_id"] != occ.teacher_id:
         occ.original_teacher_id = occ.teacher_id
         occ.original_teacher_name = occ.teacher_name
-        occ.teacher_id = change.new_teacher.pk
-        occ.teacher_name = change.new_teacher.full_name
-    if change.new_room is not None and change.new_room.pk != occ.room_id:
+        occ.teacher_id = change["new_teacher_id"]
+        occ.teacher_name = _name(
+            change["new_teacher__first_name"], change["new_teacher__last_name"]
+        )
+    if change["new_room_id"] is not None and change["new_room_id"] != occ.room_id:
         occ.original_room_name = occ.room_name
-        occ.room_id = change.new_room.pk
-        occ.room_name = change.new_room.name
+        occ.room_id = change["new_room_id"]
+        occ.room_name = change["new_room__name"]
 
 
-def _moved_in(change: LessonChange) -> LessonOccurrence:
-    assert change.new_date is not None
-    occ = _occurrence(change.entry, change.new_date)
-    if change.new_period is not None:
-        occ.period_id = change.new_period.pk
-        occ.period_number = change.new_period.number
-        occ.starts_at = change.new_period.starts_at
-        occ.ends_at = change.new_period.ends_at
+def _moved_in(change: dict[str, Any], entry: dict[str, Any]) -> LessonOccurrence:
+    assert change["new_date"] is not None
+    occ = _occurrence(entry, change["new_date"])
+    if change["new_period_id"] is not None:
+        occ.period_id = change["new_period_id"]
+        occ.period_number = change["new_period__number"]
+        occ.starts_at = change["new_period__starts_at"]
+        occ.ends_at = change["new_period__ends_at"]
     occ.status = "moved_in"
-    occ.change_id = change.pk
-    occ.change_note = change.note
-    occ.moved_from = (change.date, change.entry.period.number)
+    occ.change_id = change["id"]
+    occ.change_note = change["note"]
+    occ.moved_from = (change["date"], entry["period__number"])
     _apply_substitution(occ, change)
     return occ
 
@@ -274,9 +335,17 @@ def _resolve(
     *,
     extra_change_filter: Q | None = None,
     keep: Any = None,
+    known_days_off: DaysOff | None = None,
 ) -> list[LessonOccurrence]:
     """The lessons of the entries matching ``entry_filter`` (a Q on TimetableEntry) between
-    start and end. Four queries: plans, entries, changes, days off (+1 for class days off)."""
+    start and end. Four queries: plans, entries, changes, days off (three when the caller
+    already read the days off: ``known_days_off``).
+
+    Rows are read with ``.values()`` (building model objects was most of this function's
+    cost) and no query joins more than eight tables: the entries query also reads the
+    lessons the range's changes concern (a substitution in someone else's lesson, a lesson
+    moved into the range), flagged ``is_own`` = "one of ours in the plan of the day", so the
+    changes query needs only its own columns."""
     if end < start:
         return []
     plans = _plans_for(school_id, start, end)
@@ -284,67 +353,73 @@ def _resolve(
         return []
     plan_by_day = {day: _plan_on(plans, day) for day in dates_between(start, end)}
     plan_ids = {p.pk for p in plan_by_day.values() if p is not None}
-    entries = list(
-        TimetableEntry.objects.filter(entry_filter, plan_id__in=plan_ids).select_related(
-            *_ENTRY_RELATED
-        )
-    )
-    by_plan_day: dict[tuple[int, int], list[TimetableEntry]] = {}
-    for entry in entries:
-        by_plan_day.setdefault((entry.plan_id, entry.weekday), []).append(entry)
     change_filter = Q(entry__in=TimetableEntry.objects.filter(entry_filter))
     if extra_change_filter is not None:
         change_filter |= extra_change_filter
-    changes = list(
+    changes_qs = (
         LessonChange.objects.filter(change_filter)
         .filter(
             Q(date__gte=start, date__lte=end)
             | Q(kind=LessonChange.Kind.MOVED, new_date__gte=start, new_date__lte=end)
         )
-        .select_related(*_CHANGE_RELATED)
+        .order_by()
     )
-    change_at = {(c.entry_id, c.date): c for c in changes}
-    off = days_off(school_id, start, end)
-    class_ids = sorted(
-        {e.course.school_class_id for e in entries}
-        | {c.entry.course.school_class_id for c in changes}
+    own = Q(entry_filter) & Q(plan_id__in=plan_ids)
+    entry_rows = (
+        TimetableEntry.objects.filter(own | Q(pk__in=changes_qs.values("entry_id")))
+        .annotate(
+            is_own=Case(
+                When(own, then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
+        )
+        .order_by()
+        .values(*_ENTRY_FIELDS, "is_own")
     )
-    class_off = _class_days_off(class_ids, start, end) if class_ids else {}
+    entry_by_id = {row["id"]: row for row in entry_rows}
+    by_plan_day: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    for entry in entry_by_id.values():
+        if entry["is_own"]:
+            by_plan_day.setdefault((entry["plan_id"], entry["weekday"]), []).append(entry)
+    # A change whose lesson was written between the two reads is left for the next request.
+    changes = [c for c in changes_qs.values(*_CHANGE_FIELDS) if c["entry_id"] in entry_by_id]
+    change_at = {(c["entry_id"], c["date"]): c for c in changes}
+    off, class_off = known_days_off or days_off_with_classes(school_id, start, end)
 
     result: list[LessonOccurrence] = []
     for day, plan in plan_by_day.items():
         if plan is None or day in off:
             continue
         for entry in by_plan_day.get((plan.pk, day.weekday()), []):
-            if day in class_off.get(entry.course.school_class_id, ()):
+            if day in class_off.get(entry["course__school_class_id"], ()):
                 continue
             occ = _occurrence(entry, day)
-            change = change_at.pop((entry.pk, day), None)
+            change = change_at.pop((entry["id"], day), None)
             if change is not None:
                 _apply_change(occ, change)
             result.append(occ)
     # Changes not matched to a planned lesson of ours (a lesson this teacher substitutes, a
     # lesson moved into this room), then lessons moved into the range.
     for change in change_at.values():
-        day = change.date
+        day = change["date"]
+        entry = entry_by_id[change["entry_id"]]
         if not start <= day <= end or day in off:
             continue
-        if day in class_off.get(change.entry.course.school_class_id, ()):
+        if day in class_off.get(entry["course__school_class_id"], ()):
             continue
         plan = plan_by_day.get(day)
-        if plan is None or change.entry.plan_id != plan.pk or change.entry.weekday != day.weekday():
+        if plan is None or entry["plan_id"] != plan.pk or entry["weekday"] != day.weekday():
             continue
-        occ = _occurrence(change.entry, day)
+        occ = _occurrence(entry, day)
         _apply_change(occ, change)
         result.append(occ)
     for change in changes:
         if (
-            change.kind == LessonChange.Kind.MOVED
-            and change.new_date is not None
-            and start <= change.new_date <= end
-            and change.new_date not in off
+            change["kind"] == LessonChange.Kind.MOVED
+            and change["new_date"] is not None
+            and start <= change["new_date"] <= end
+            and change["new_date"] not in off
         ):
-            result.append(_moved_in(change))
+            result.append(_moved_in(change, entry_by_id[change["entry_id"]]))
     if keep is not None:
         result = [o for o in result if keep(o)]
     result.sort(key=lambda o: (o.date, o.period_number, o.class_name, o.group_name))
@@ -359,10 +434,18 @@ def _student_filter(student: Student) -> Q:
 
 
 def lessons_for_student(
-    student: Student, start: datetime.date, end: datetime.date
+    student: Student,
+    start: datetime.date,
+    end: datetime.date,
+    *,
+    known_days_off: DaysOff | None = None,
 ) -> list[LessonOccurrence]:
-    """The student's lessons (class and own groups) from start to end, changes applied."""
-    return _resolve(student.school_id, _student_filter(student), start, end)
+    """The student's lessons (class and own groups) from start to end, changes applied.
+    ``known_days_off``: the days off the caller already read (``days_off_of_rows`` over the
+    student's ``event_rows_for_student`` covering start..end), saving a query."""
+    return _resolve(
+        student.school_id, _student_filter(student), start, end, known_days_off=known_days_off
+    )
 
 
 def lessons_for_class(
@@ -458,6 +541,104 @@ def events_for_student(student: Student, start: datetime.date, end: datetime.dat
     )
 
 
+@dataclass(frozen=True)
+class EventRow:
+    """A calendar event as a short list shows it (the dashboard, the API summary): read
+    with ``.values()``, without the classes, course, author or teacher."""
+
+    id: int
+    kind: str
+    scope: str
+    title: str
+    starts_on: datetime.date
+    ends_on: datetime.date
+    subject_name: str
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    @property
+    def is_test(self) -> bool:
+        return self.kind in (Event.Kind.TEST, Event.Kind.QUIZ, Event.Kind.ASSESSMENT)
+
+    @property
+    def kind_label(self) -> str:
+        return str(Event.Kind(self.kind).label)
+
+
+def _event_rows(
+    school_id: int,
+    condition: Q,
+    start: datetime.date,
+    end: datetime.date,
+    *,
+    without_kinds: tuple[str, ...] = (),
+) -> list[EventRow]:
+    """Events matching ``condition`` overlapping start..end as rows (one query, two joins
+    besides the condition's own)."""
+    rows = (
+        Event.objects.filter(condition, school_id=school_id, starts_on__lte=end, ends_on__gte=start)
+        .exclude(kind__in=without_kinds)
+        .values_list(
+            "id",
+            "kind",
+            "scope",
+            "title",
+            "starts_on",
+            "ends_on",
+            "subject__name",
+            "period__number",
+        )
+        .distinct()
+        .order_by("starts_on", "period__number", "id")
+    )
+    return [
+        EventRow(pk, kind, scope, title, a, b, subject or "")
+        for pk, kind, scope, title, a, b, subject, _n in rows
+    ]
+
+
+def event_rows_for_student(
+    student: Student, start: datetime.date, end: datetime.date, *, without_days_off: bool = False
+) -> list[EventRow]:
+    """``events_for_student`` as rows (the dashboard's "coming up" list)."""
+    groups = GroupMembership.objects.filter(student_id=student.pk).values("group_id")
+    return _event_rows(
+        student.school_id,
+        Q(scope=Event.Scope.SCHOOL)
+        | Q(scope=Event.Scope.CLASSES, classes=student.school_class_id)
+        | Q(scope=Event.Scope.GROUP, group_id__in=groups),
+        start,
+        end,
+        without_kinds=(Event.Kind.DAY_OFF,) if without_days_off else (),
+    )
+
+
+def days_off_of_rows(
+    rows: list[EventRow], class_id: int, start: datetime.date, end: datetime.date
+) -> DaysOff:
+    """The days off between start and end among a student's event rows (which hold every
+    whole-school day off and every day off of the student's class ``class_id`` overlapping
+    them) — what ``days_off_with_classes`` would read, without the query."""
+    school_off: set[datetime.date] = set()
+    class_off: set[datetime.date] = set()
+    for row in rows:
+        if row.kind != Event.Kind.DAY_OFF or row.starts_on > end or row.ends_on < start:
+            continue
+        days = dates_between(max(row.starts_on, start), min(row.ends_on, end))
+        if row.scope == Event.Scope.SCHOOL:
+            school_off.update(days)
+        elif row.scope == Event.Scope.CLASSES:
+            class_off.update(days)
+    return school_off, {class_id: class_off}
+
+
+def event_rows_for_teacher(user: Any, start: datetime.date, end: datetime.date) -> list[EventRow]:
+    """``events_for_teacher`` as rows (the dashboard's "coming up" list)."""
+    return _event_rows(user.school_id, teacher_event_condition(user.pk), start, end)
+
+
 def teacher_event_condition(user_id: int) -> Q:
     taught = Course.objects.filter(teacher_id=user_id, year__is_current=True)
     led = SchoolClass.objects.filter(homeroom_teacher_id=user_id, year__is_current=True)
@@ -529,9 +710,51 @@ def lucky_number_for(school: School | int, day: datetime.date) -> int | None:
     not a school day, or the school has no students. Drawn and stored on first read."""
     from kajet.timetable.services import lucky_number_draw
 
-    if not calendar_policy(school).lucky_number_enabled:
+    school_id = school if isinstance(school, int) else school.pk
+    # One query in the usual case (the switch and the number already drawn, e.g. by the
+    # scheduled job the day before); drawing is the rare path.
+    stored = LuckyNumber.objects.filter(school_id=school_id, date=day).values("number")[:1]
+    found = (
+        CalendarPolicy.objects.filter(school_id=school_id)
+        .annotate(number=Subquery(stored))
+        .values_list("lucky_number_enabled", "number")
+        .first()
+    )
+    if found is None or not found[0]:
         return None
-    return lucky_number_draw(school=school, day=day)
+    if found[1] is not None:
+        return int(found[1])
+    return lucky_number_draw(school=school_id, day=day)
+
+
+#: A drawn number never changes; what can change today's answer (the school's switch, a day
+#: off added or removed while no number is drawn yet) forgets the cached one on commit
+#: (``lucky_cache_forget``). The day bounds the entry anyway.
+LUCKY_CACHE_SECONDS = 24 * 3600
+
+
+def _lucky_key(school_id: int, day: datetime.date) -> str:
+    return f"kajet:timetable:lucky:{school_id}:{day.isoformat()}"
+
+
+def lucky_number_cached(school_id: int, day: datetime.date) -> int | None:
+    """``lucky_number_for`` through the cache: the busiest page of the day (the dashboard)
+    asks the database once per school and day."""
+    key = _lucky_key(school_id, day)
+    cached = cache.get(key)
+    if cached is not None:
+        return None if cached == -1 else int(cached)
+    number = lucky_number_for(school_id, day)
+    cache.set(key, -1 if number is None else number, LUCKY_CACHE_SECONDS)
+    return number
+
+
+def lucky_cache_forget(school_id: int, today: datetime.date) -> None:
+    """Forget the cached numbers of the days a page may still ask for (yesterday for a
+    request that began before midnight, today and tomorrow)."""
+    cache.delete_many(
+        [_lucky_key(school_id, today + datetime.timedelta(days=d)) for d in (-1, 0, 1)]
+    )
 
 
 def lucky_number_today_and_next(

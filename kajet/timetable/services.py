@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Min, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kajet.core.history import history_record
@@ -394,6 +395,13 @@ def lesson_change_remove(*, school: School, actor: Any, change: LessonChange) ->
 # --- Calendar -------------------------------------------------------------------------------
 
 
+def _forget_lucky_on_commit(school_id: int) -> None:
+    """The switch or a day off changed: the cached lucky number may be wrong from now on."""
+    from kajet.timetable.selectors import lucky_cache_forget
+
+    transaction.on_commit(lambda: lucky_cache_forget(school_id, timezone.localdate()))
+
+
 def load_policy(policy: CalendarPolicy) -> rules.LoadPolicy:
     return rules.LoadPolicy(
         max_per_day=policy.max_tests_per_day,
@@ -510,19 +518,17 @@ def event_add(
     ``TestLoadError`` — always when the policy refuses, and until ``confirmed`` when it
     only warns. Notifies the students and guardians of the classes/group concerned."""
     ends_on = ends_on or starts_on
-    if ends_on < starts_on:
-        raise ValidationError(_("The end date is before the start date."))
-    if scope == Event.Scope.CLASSES and not classes:
-        raise ValidationError(_("Choose at least one class."))
-    if scope == Event.Scope.GROUP and group is None:
-        raise ValidationError(_("Choose a group."))
-    if scope == Event.Scope.TEACHER and teacher is None:
-        raise ValidationError(_("Choose the absent teacher."))
-    if kind in (Event.Kind.TEST, Event.Kind.QUIZ, Event.Kind.ASSESSMENT):
-        if course is None:
-            raise ValidationError(_("A test or quiz needs its course."))
-        if scope not in (Event.Scope.CLASSES, Event.Scope.GROUP):
-            raise ValidationError(_("A test or quiz is for a class or a group."))
+    _event_validate(
+        kind=kind,
+        scope=scope,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        classes=classes,
+        group=group,
+        teacher=teacher,
+        course=course,
+    )
+    if kind in TEST_KINDS:
         check = event_test_load_check(
             school=school,
             kind=kind,
@@ -550,6 +556,8 @@ def event_add(
     )
     if scope == Event.Scope.CLASSES:
         event.classes.set(classes)
+    if kind == Event.Kind.DAY_OFF:
+        _forget_lucky_on_commit(school.pk)
     history_record(
         school=school,
         actor=actor,
@@ -567,25 +575,187 @@ def event_add(
             "confirmed_over_limit": bool(confirmed),
         },
     )
-    if scope in (Event.Scope.CLASSES, Event.Scope.GROUP):
-        students = Student.objects.filter(left_on__isnull=True)
-        if scope == Event.Scope.CLASSES:
-            students = students.filter(school_class__in=list(classes))
-        else:
-            assert group is not None
-            students = students.filter(
-                pk__in=GroupMembership.objects.filter(group=group).values("student_id")
-            )
-        ids = set(students.values_list("user_id", flat=True)) | set(
-            Guardianship.objects.filter(student__in=students).values_list("guardian_id", flat=True)
+    notify(
+        school=school,
+        user_ids=_event_audience(scope, classes, group),
+        kind=KIND_EVENT,
+        title=f"{event.get_kind_display()}: {title} ({starts_on:%d.%m.%Y})",
+        url=reverse("timetable:event", args=[event.pk]),
+    )
+    return event
+
+
+TEST_KINDS = (Event.Kind.TEST, Event.Kind.QUIZ, Event.Kind.ASSESSMENT)
+
+
+def _event_validate(
+    *,
+    kind: str,
+    scope: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    classes: Sequence[SchoolClass],
+    group: ClassGroup | None,
+    teacher: Any,
+    course: Course | None,
+) -> None:
+    """The rules an event obeys, whether added or edited."""
+    if ends_on < starts_on:
+        raise ValidationError(_("The end date is before the start date."))
+    if scope == Event.Scope.CLASSES and not classes:
+        raise ValidationError(_("Choose at least one class."))
+    if scope == Event.Scope.GROUP and group is None:
+        raise ValidationError(_("Choose a group."))
+    if scope == Event.Scope.TEACHER and teacher is None:
+        raise ValidationError(_("Choose the absent teacher."))
+    if kind in TEST_KINDS:
+        if course is None:
+            raise ValidationError(_("A test or quiz needs its course."))
+        if scope not in (Event.Scope.CLASSES, Event.Scope.GROUP):
+            raise ValidationError(_("A test or quiz is for a class or a group."))
+
+
+def _event_audience(
+    scope: str, classes: Sequence[SchoolClass], group: ClassGroup | None
+) -> set[int]:
+    """The enrolled students and their guardians an event of a class or a group concerns
+    (an event for the whole school or a teacher's absence notifies no one)."""
+    if scope not in (Event.Scope.CLASSES, Event.Scope.GROUP):
+        return set()
+    students = Student.objects.filter(left_on__isnull=True)
+    if scope == Event.Scope.CLASSES:
+        students = students.filter(school_class__in=[c.pk for c in classes])
+    else:
+        assert group is not None
+        students = students.filter(
+            pk__in=GroupMembership.objects.filter(group=group).values("student_id")
         )
-        notify(
+    return set(students.values_list("user_id", flat=True)) | set(
+        Guardianship.objects.filter(student__in=students).values_list("guardian_id", flat=True)
+    )
+
+
+def _event_state(event: Event, class_ids: list[int]) -> dict[str, Any]:
+    """What the history keeps of an event (before and after an edit)."""
+    return {
+        "kind": event.kind,
+        "scope": event.scope,
+        "title": event.title,
+        "description": event.description,
+        "starts_on": event.starts_on.isoformat(),
+        "ends_on": event.ends_on.isoformat(),
+        "period": event.period_id,
+        "classes": sorted(class_ids),
+        "group": event.group_id,
+        "teacher": event.teacher_id,
+        "course": event.course_id,
+    }
+
+
+@transaction.atomic
+def event_update(
+    *,
+    school: School,
+    actor: Any,
+    event: Event,
+    kind: str,
+    scope: str,
+    title: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None = None,
+    today: datetime.date,
+    classes: Sequence[SchoolClass] = (),
+    group: ClassGroup | None = None,
+    teacher: Any = None,
+    course: Course | None = None,
+    period: LessonPeriod | None = None,
+    description: str = "",
+    confirmed: bool = False,
+) -> Event:
+    """Edit a calendar event: the same rules as ``event_add``. A test whose date, kind or
+    classes/group change is checked against the test-load policy again, without counting
+    itself (``TestLoadError`` as when adding); an edit that leaves those alone is not
+    re-checked, since the event already counted (otherwise fixing a typo in a test's title a
+    day before it would break the notice rule). History keeps the old and the new state;
+    the students and guardians concerned before or after the edit are notified."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    ends_on = ends_on or starts_on
+    classes = list(classes) if scope == Event.Scope.CLASSES else []
+    group = group if scope == Event.Scope.GROUP else None
+    teacher = teacher if scope == Event.Scope.TEACHER else None
+    _event_validate(
+        kind=kind,
+        scope=scope,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        classes=classes,
+        group=group,
+        teacher=teacher,
+        course=course,
+    )
+    old_classes = list(event.classes.all())
+    old_group = event.group
+    old = _event_state(event, [c.pk for c in old_classes])
+    load_changed = (
+        kind != event.kind
+        or starts_on != event.starts_on
+        or scope != event.scope
+        or {c.pk for c in classes} != {c.pk for c in old_classes}
+        or (group.pk if group else None) != event.group_id
+    )
+    if kind in TEST_KINDS and load_changed:
+        check = event_test_load_check(
             school=school,
-            user_ids=ids,
-            kind=KIND_EVENT,
-            title=f"{event.get_kind_display()}: {title} ({starts_on:%d.%m.%Y})",
-            url=reverse("timetable:event", args=[event.pk]),
+            kind=kind,
+            starts_on=starts_on,
+            today=today,
+            classes=classes,
+            group=group,
+            exclude_id=event.pk,
         )
+        if not check.ok and (check.refuse or not confirmed):
+            raise TestLoadError(check)
+    old_scope, old_kind = event.scope, event.kind
+    event.kind = kind
+    event.scope = scope
+    event.title = title
+    event.description = description
+    event.starts_on = starts_on
+    event.ends_on = ends_on
+    event.period = period
+    event.group = group
+    event.teacher = teacher
+    event.course = course
+    event.subject_id = course.subject_id if course else None
+    event.save()
+    event.classes.set(classes)
+    new = _event_state(event, [c.pk for c in classes])
+    if new == old:
+        return event
+    if Event.Kind.DAY_OFF in (kind, old_kind):
+        _forget_lucky_on_commit(school.pk)
+    history_record(
+        school=school,
+        actor=actor,
+        code="timetable.event.updated",
+        object_type="event",
+        object_id=event.pk,
+        old=old,
+        new={**new, "confirmed_over_limit": bool(confirmed and kind in TEST_KINDS)},
+    )
+    notify(
+        school=school,
+        user_ids=_event_audience(old_scope, old_classes, old_group)
+        | _event_audience(scope, classes, group),
+        kind=KIND_EVENT,
+        title=_("Changed: %(kind)s: %(title)s (%(date)s)")
+        % {
+            "kind": event.get_kind_display(),
+            "title": title,
+            "date": f"{starts_on:%d.%m.%Y}",
+        },
+        url=reverse("timetable:event", args=[event.pk]),
+    )
     return event
 
 
@@ -604,6 +774,8 @@ def event_remove(*, school: School, actor: Any, event: Event) -> None:
             "starts_on": event.starts_on.isoformat(),
         },
     )
+    if event.kind == Event.Kind.DAY_OFF:
+        _forget_lucky_on_commit(school.pk)
     event.delete()
 
 
@@ -626,6 +798,7 @@ def calendar_policy_update(*, school: School, actor: Any, **fields: Any) -> Cale
     for key, value in fields.items():
         setattr(policy, key, value)
     policy.save()
+    _forget_lucky_on_commit(school.pk)
     history_record(
         school=school,
         actor=actor,
