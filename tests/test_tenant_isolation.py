@@ -227,9 +227,32 @@ def _with_file(label: str) -> Getter:
     return get
 
 
+def _excuse_sent_by_guardian(side: Side) -> Any:
+    """An excuse the world's guardian sent (only its sender may withdraw it)."""
+    model = apps.get_model("attendance.Excuse")
+    guardian = side.world.user("guardian")
+    rows = model._default_manager.filter(school_id=side.school_id, submitted_by=guardian)
+    return rows.order_by("pk").first() or model._default_manager.create(
+        school_id=side.school_id, student=side.world.student, submitted_by=guardian, reason="Walk"
+    )
+
+
+def _school_defined_type(side: Side) -> Any:
+    """A school-defined attendance type (the standard ones have no pages of their own)."""
+    model = apps.get_model("attendance.AttendanceType")
+    rows = model._default_manager.filter(school_id=side.school_id, is_standard=False)
+    return rows.order_by("pk").first() or model._default_manager.create(
+        school_id=side.school_id, name="Walk", code="wk", kind="present"
+    )
+
+
 #: (route name, kwarg) → the object, where the kwarg name alone does not say what it is.
 ROUTE_KWARGS: dict[tuple[str, str], Getter] = {
     ("attendance:attachment", "excuse_id"): _with_file("attendance.Excuse"),
+    ("attendance:withdraw", "excuse_id"): _excuse_sent_by_guardian,
+    ("api:attendance-withdraw", "excuse_id"): _excuse_sent_by_guardian,
+    ("attendance:type_edit", "type_id"): _school_defined_type,
+    ("attendance:type_state", "type_id"): _school_defined_type,
 }
 
 #: Arguments that are not object ids: a fixed, valid value (by converter: int or str).
