@@ -23,6 +23,17 @@ def _no_scope_in_tests() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    # Each test's database starts over (same ids, frozen clocks): a page cached by an
+    # earlier test must not answer for this one.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _postgres_stray_connections(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
     """Browser tests query the database from inside Playwright's event loop, where Django

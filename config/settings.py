@@ -137,6 +137,12 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     _db["TEST"] = {"NAME": os.environ.get("KAJET_SQLITE_TEST_NAME", "")}
+    # Keep each worker's connection open between requests: opening one and running the
+    # PRAGMAs above costs more than a small page's queries. Gunicorn's sync workers and the
+    # development server's threads each hold their own; health checks drop broken ones.
+    if not TESTING:
+        _db["CONN_MAX_AGE"] = int(os.environ.get("KAJET_SQLITE_CONN_MAX_AGE", "600"))
+        _db["CONN_HEALTH_CHECKS"] = True
 elif _db["ENGINE"] == "django.db.backends.postgresql":
     _db["ENGINE"] = "django.db.backends.postgresql"
     _db["CONN_MAX_AGE"] = 0  # the pool below keeps connections

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,19 @@ def register(item: NavItem) -> None:
     _REGISTRY.sort(key=lambda i: i.order)
 
 
+_URLS: dict[tuple[str, str], str] = {}
+
+
+def _url(name: str) -> str:
+    # Every page reverses every entry; the entries take no arguments, so their URLs only
+    # change with the script prefix (the key) — reverse each once per process.
+    prefix = get_script_prefix()
+    url = _URLS.get((prefix, name))
+    if url is None:
+        url = _URLS[(prefix, name)] = reverse(name)
+    return url
+
+
 def navigation_for(request: HttpRequest) -> list[dict[str, Any]]:
     """The visible entries; the current one is the entry whose URL is the longest prefix of
     the requested path (so /plan/terminarz/ marks Calendar, not Timetable at /plan/)."""
@@ -43,7 +56,7 @@ def navigation_for(request: HttpRequest) -> list[dict[str, Any]]:
             {
                 "key": item.key,
                 "label": item.label,
-                "url": reverse(item.url_name),
+                "url": _url(item.url_name),
                 "badge": item.badge(user) if item.badge is not None else None,
                 "current": False,
             }

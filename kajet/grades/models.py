@@ -112,6 +112,8 @@ class GradeCategory(TenantModel):
     colour = models.CharField(_("colour"), max_length=7, default="#1f6feb")
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("in use"), default=True)
+    # Part of the stamp that keys the cached family grades page (selectors.grades_page_key).
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["position", "name"]
@@ -146,6 +148,8 @@ class GradeColumn(TenantModel):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Part of the stamp that keys the cached family grades page (selectors.grades_page_key).
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["date", "id"]

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from kajet.accounts.models import User
 from kajet.core.history import history_for
 from kajet.core.models import HistoryEntry
+from kajet.grades import page_cache
 from kajet.grades.averages import (
     WeightedMark,
     mean_of_averages,
@@ -37,14 +38,18 @@ from kajet.school.family import SESSION_KEY
 from kajet.school.models import Course, GroupMembership, SchoolClass, Student, Term
 
 
-def policy_of_student(student: Student) -> Policy:
-    """The policy loaded with the student (``select_related("school__grading_policy")``)."""
+def _policy_row(student: Student) -> GradingPolicy | None:
     try:
         # The reverse one-to-one accessor is invisible to the type stubs.
         row: GradingPolicy = getattr(student.school, "grading_policy")  # noqa: B009
     except GradingPolicy.DoesNotExist:  # the school keeps the defaults
-        return policy_from_row(None)
-    return policy_from_row(row)
+        return None
+    return row
+
+
+def policy_of_student(student: Student) -> Policy:
+    """The policy loaded with the student (``select_related("school__grading_policy")``)."""
+    return policy_from_row(_policy_row(student))
 
 
 # --- Family: the children and the chosen one ---------------------------------------------
@@ -71,6 +76,28 @@ def family_children(
     children = list(
         qs.annotate(grades_seen_at=Subquery(seen)).order_by("left_on", "user__first_name", "pk")
     )
+    return children, choose_child(request, children, student_id=student_id)
+
+
+def family_children_probed(
+    request: HttpRequest, *, student_id: int | None = None
+) -> tuple[list[Student], Student | None]:
+    """``family_children`` for the grades page: the same choice, from one hand-written
+    query that also carries each student's policy and cache stamp (see ``page_cache``)."""
+    user = request.user
+    if not isinstance(user, User) or user.kind not in (User.Kind.GUARDIAN, User.Kind.STUDENT):
+        return [], None
+    children = page_cache.probe_children(user)
+    return children, choose_child(request, children, student_id=student_id)
+
+
+def choose_child(
+    request: HttpRequest, children: list[Student], *, student_id: int | None = None
+) -> Student | None:
+    """The chosen child: ``student_id`` or ``?uczen=<id>`` if it is one of ``children``, else
+    the dashboard's child switcher (session), else the first child. A guardian's explicit
+    choice is remembered in the session."""
+    user = request.user
     wanted: Any = student_id or request.GET.get("uczen") or request.session.get(SESSION_KEY)
     try:
         wanted_id = int(wanted) if wanted is not None else None
@@ -81,10 +108,10 @@ def family_children(
         selected = children[0]
     switched = selected is not None and request.session.get(SESSION_KEY) != selected.pk
     asked = student_id is not None or request.GET.get("uczen")
-    if switched and asked and user.kind == User.Kind.GUARDIAN:
+    if switched and asked and getattr(user, "kind", None) == User.Kind.GUARDIAN:
         assert selected is not None
         request.session[SESSION_KEY] = selected.pk
-    return children, selected
+    return selected
 
 
 # --- A student's grades (family page and API) ----------------------------------------------
@@ -189,13 +216,21 @@ def _mark_views(
     return views
 
 
-def student_grades(student: Student, *, seen_at: datetime.datetime | None = None) -> StudentGrades:
+def student_grades(
+    student: Student,
+    *,
+    seen_at: datetime.datetime | None = None,
+    courses: Sequence[Course] | None = None,
+    policy: Policy | None = None,
+) -> StudentGrades:
     """Everything the family's grades page shows for one student, in two queries (courses,
     grades); the policy comes loaded with the student. ``seen_at``: marks created after it
     are flagged new (None: nothing is flagged — the first visit flags nothing either, since
     there is nothing to compare with)."""
-    policy = policy_of_student(student)
-    courses = courses_of_student(student)
+    if policy is None:
+        policy = policy_of_student(student)
+    if courses is None:
+        courses = courses_of_student(student)
     grades = list(
         Grade.objects.filter(
             student_id=student.pk,

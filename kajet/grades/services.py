@@ -242,7 +242,7 @@ def column_update(
     column.date = date
     column.description = description.strip()
     column.weight = weight
-    column.save(update_fields=["category", "date", "description", "weight"])
+    column.save(update_fields=["category", "date", "description", "weight", "updated_at"])
     history_record(
         school=column.course.school,
         actor=actor,

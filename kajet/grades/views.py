@@ -9,16 +9,20 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from kajet.accounts.http import request_user
 from kajet.accounts.models import Role
-from kajet.grades import access, selectors, services
+from kajet.grades import access, page_cache, selectors, services
 from kajet.grades.averages import WeightedMark, needed_mark, suggested_grade, weighted_average
 from kajet.grades.forms import (
     CategoryForm,
@@ -75,7 +79,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _family_page(request: HttpRequest) -> HttpResponse:
-    children, selected = selectors.family_children(request)
+    children, selected = selectors.family_children_probed(request)
     return _grades_page(request, children, selected, record_visit=True)
 
 
@@ -86,7 +90,7 @@ def student_page(request: HttpRequest, student_id: int) -> HttpResponse:
     user = request_user(request)
     roles = roles_of(user)
     if roles & access.PERMISSIONS["grades.view_own"]:
-        children, selected = selectors.family_children(request, student_id=student_id)
+        children, selected = selectors.family_children_probed(request, student_id=student_id)
         if selected is None or selected.pk != student_id:
             raise Http404
         return _grades_page(request, children, selected, record_visit=True)
@@ -94,35 +98,63 @@ def student_page(request: HttpRequest, student_id: int) -> HttpResponse:
     return _grades_page(request, [], student, record_visit=False)
 
 
+#: How long a rendered grades fragment is kept. Entries are never stale (the key holds a
+#: stamp of everything they show); this only bounds the cache's memory.
+GRADES_FRAGMENT_SECONDS = 3600
+
+
 def _grades_page(
     request: HttpRequest, children: list[Any], selected: Any, *, record_visit: bool
 ) -> HttpResponse:
+    """A student's grades. For family users (``record_visit``) the grades below the heading
+    are rendered once per viewer and change of data and then served from the cache (see
+    ``page_cache``); staff get them built afresh."""
     user = request_user(request)
     context: dict[str, Any] = {"children": children, "selected": selected}
     if selected is None:
         return render(request, "grades/family.html", context)
     seen_at = getattr(selected, "grades_seen_at", None)
-    data = selectors.student_grades(selected, seen_at=seen_at)
-    selectors.with_urls(data, lambda pk: reverse("grades:mark", args=[pk]))
-    newest = selectors.newest_grade_at(data)
+    asked = request.GET.get("okres", "")
+    if asked not in ("1", "2", "rok"):
+        asked = ""
+    # Staff always see averages; families when the school's policy shows them.
+    staff_view = not record_visit
+    key = None
+    cached = None
+    if record_visit:
+        key = page_cache.page_key(selected, variant=(seen_at, asked, get_language()))
+        cached = cache.get(key)
+    if cached is not None:
+        grades_html, newest = cached
+        grades_html = mark_safe(grades_html)  # rendered below by our own template
+    else:
+        data = selectors.student_grades(
+            selected, seen_at=seen_at, policy=getattr(selected, "grades_policy", None)
+        )
+        selectors.with_urls(data, lambda pk: reverse("grades:mark", args=[pk]))
+        newest = selectors.newest_grade_at(data)
+        period = asked
+        if not period:
+            has_second = any(s.terms[1].marks or s.terms[1].proposed for s in data.subjects)
+            period = "2" if has_second else "1"
+        grades_html = render_to_string(
+            "grades/_student_grades.html",
+            {
+                "selected": selected,
+                "data": data,
+                "period": period,
+                "term_index": int(period) - 1 if period in ("1", "2") else None,
+                "target_choices": [(g, GRADE_WORDS[g]) for g in (2, 3, 4, 5, 6)],
+                "show_averages": data.show_averages or staff_view,
+            },
+        )
+        if key is not None:
+            cache.set(key, (str(grades_html), newest), GRADES_FRAGMENT_SECONDS)
     # Remember the visit only when it showed something new (or is the first), so a quiet
     # revisit stays a read-only page.
     if record_visit and (seen_at is None or (newest is not None and newest > seen_at)):
         services.grades_visit_record(user=user, student=selected, at=timezone.now())
-    period = request.GET.get("okres", "")
-    if period not in ("1", "2", "rok"):
-        has_second = any(s.terms[1].marks or s.terms[1].proposed for s in data.subjects)
-        period = "2" if has_second else "1"
-    context.update(
-        {
-            "data": data,
-            "period": period,
-            "term_index": int(period) - 1 if period in ("1", "2") else None,
-            "target_choices": [(g, GRADE_WORDS[g]) for g in (2, 3, 4, 5, 6)],
-            # Staff always see averages; families when the school's policy shows them.
-            "show_averages": data.show_averages or not record_visit,
-        }
-    )
+    context["grades_html"] = grades_html
     return render(request, "grades/family.html", context)
 
 

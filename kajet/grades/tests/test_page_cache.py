@@ -1,0 +1,335 @@
+"""The family grades page's cache: the probe answers what the ORM answers, and every change
+to what the page shows — through the services the school uses — shows on the next visit."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import translation
+
+from kajet.grades import page_cache, selectors, services
+from kajet.grades.models import Grade, GradeCategory, GradingPolicy
+from kajet.grades.tests.helpers import category, column, mark
+from kajet.school import services as school_services
+from kajet.school.models import ClassGroup, Course, Guardianship, SchoolClass, Subject
+from kajet.testutils.factories import SchoolWorld, StudentFactory
+
+URL = reverse("grades:index")
+
+
+def _request(user: Any) -> Any:
+    request = RequestFactory().get("/")
+    request.user = user
+    request.session = {}
+    return request
+
+
+def _family(world: SchoolWorld) -> tuple[Any, Any]:
+    """A second child of the guardian, in another class, so the probe returns two rows."""
+    other_class = SchoolClass.objects.create(
+        school=world.school, year=world.year, name="3c", level=3
+    )
+    sibling = StudentFactory(school=world.school, school_class=other_class)
+    Guardianship.objects.create(
+        school=world.school, guardian=world.user("guardian"), student=sibling
+    )
+    return world.student, sibling
+
+
+@pytest.mark.parametrize("role", ["guardian", "student"])
+def test_probe_answers_what_the_orm_answers(world: SchoolWorld, role: str) -> None:
+    _family(world)
+    services.policy_update(
+        actor=world.user("school_admin"),
+        school=world.school,
+        changes={"plus_value": Decimal("0.33"), "valueless_marks": ["np", "nb"]},
+    )
+    user = world.user(role)
+    services.grades_visit_record(
+        user=user, student=world.student, at=datetime.datetime(2026, 10, 1, 8, tzinfo=datetime.UTC)
+    )
+    orm_children, orm_selected = selectors.family_children(_request(user))
+    probed, probed_selected = selectors.family_children_probed(_request(user))
+    assert [c.pk for c in probed] == [c.pk for c in orm_children]
+    assert probed_selected is not None and orm_selected is not None
+    assert probed_selected.pk == orm_selected.pk
+    for orm, raw in zip(orm_children, probed, strict=True):
+        assert raw.user.full_name == orm.user.full_name
+        assert raw.school_class.name == orm.school_class.name
+        assert raw.school_class_id == orm.school_class_id
+        assert raw.grades_seen_at == orm.grades_seen_at
+        assert raw.grades_policy == selectors.policy_of_student(orm)
+
+
+def test_probe_sees_only_own_school(world: SchoolWorld, other_world: SchoolWorld) -> None:
+    # A guardianship row pointing across schools (which no service creates) is still not
+    # followed: the probe filters by the user's school itself.
+    Guardianship.objects.create(
+        school=world.school, guardian=world.user("guardian"), student=other_world.student
+    )
+    children = page_cache.probe_children(world.user("guardian"))
+    assert [c.pk for c in children] == [world.student.pk]
+
+
+def test_probe_without_policy_row_uses_defaults(world: SchoolWorld) -> None:
+    GradingPolicy.objects.filter(school=world.school).delete()
+    (child,) = page_cache.probe_children(world.user("guardian"))
+    assert child.grades_policy == selectors.policy_of_student(world.student)
+
+
+def _page(client: Any, **params: str) -> str:
+    response = client.get(reverse("grades:student", args=[params.pop("student")]), params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+CHANGES: dict[str, Callable[[SchoolWorld, dict[str, Any]], str]] = {}
+
+
+def change(name: str) -> Callable[[Any], Any]:
+    def register(function: Any) -> Any:
+        CHANGES[name] = function
+        return function
+
+    return register
+
+
+@change("a new column")
+def _new_column(world: SchoolWorld, made: dict[str, Any]) -> str:
+    services.column_add(
+        actor=world.user("teacher"),
+        course=world.course,
+        term=world.term,
+        category=made["category"],
+        date=datetime.date(2026, 10, 20),
+        description="",
+        weight=None,
+        cells=[services.Cell(student_id=world.student.pk, text="2+")],
+    )
+    return "2+"
+
+
+@change("an edited mark")
+def _edited(world: SchoolWorld, made: dict[str, Any]) -> str:
+    grade = made["grade"]
+    services.grade_update(
+        actor=world.user("teacher"), grade=grade, text="1", comment="", version=grade.version
+    )
+    return ">1<"
+
+
+@change("a corrected mark")
+def _corrected(world: SchoolWorld, made: dict[str, Any]) -> str:
+    grade = made["grade"]
+    services.grade_correct(actor=world.user("teacher"), grade=grade, text="6-", comment="")
+    return "6-"
+
+
+@change("a deleted mark")
+def _deleted(world: SchoolWorld, made: dict[str, Any]) -> str:
+    grade = made["grade"]
+    services.grade_delete(
+        actor=world.user("teacher"), grade=grade, reason="pomyłka", version=grade.version
+    )
+    return "!4+"
+
+
+@change("a column's description")
+def _column_changed(world: SchoolWorld, made: dict[str, Any]) -> str:
+    col = made["column"]
+    services.column_update(
+        actor=world.user("teacher"),
+        column=col,
+        category=col.category,
+        date=col.date,
+        description="Potęgi i pierwiastki",
+        weight=Decimal("5"),
+    )
+    return "Potęgi i pierwiastki"
+
+
+@change("a category's colour")
+def _category_changed(world: SchoolWorld, made: dict[str, Any]) -> str:
+    services.category_save(
+        actor=world.user("school_admin"),
+        school=world.school,
+        category=made["category"],
+        data={"colour": "#123456"},
+    )
+    return "#123456"
+
+
+@change("the policy hides averages")
+def _policy_changed(world: SchoolWorld, made: dict[str, Any]) -> str:
+    services.policy_update(
+        actor=world.user("school_admin"),
+        school=world.school,
+        changes={"show_averages_to_family": False},
+    )
+    return "!What if?"
+
+
+@change("a subject renamed")
+def _subject_renamed(world: SchoolWorld, made: dict[str, Any]) -> str:
+    subject = world.course.subject
+    subject.name = "Matematyka rozszerzona"
+    school_services.structure_save(actor=world.user("school_admin"), obj=subject, kind="subject")
+    return "Matematyka rozszerzona"
+
+
+@change("another teacher for the course")
+def _teacher_changed(world: SchoolWorld, made: dict[str, Any]) -> str:
+    course = Course.objects.get(pk=world.course.pk)
+    course.teacher = world.user("homeroom_teacher")
+    school_services.structure_save(actor=world.user("school_admin"), obj=course, kind="course")
+    return world.user("homeroom_teacher").full_name
+
+
+@change("a teacher's name")
+def _teacher_renamed(world: SchoolWorld, made: dict[str, Any]) -> str:
+    teacher = world.user("teacher")
+    school_services.staff_update(
+        actor=world.user("secretariat"),
+        user=teacher,
+        first_name="Bożena",
+        last_name="Zmieniona",
+        email=teacher.email,
+    )
+    return "Bożena Zmieniona"
+
+
+@change("joining a group with its own course")
+def _group_joined(world: SchoolWorld, made: dict[str, Any]) -> str:
+    group = ClassGroup.objects.create(
+        school=world.school, school_class=world.school_class, name="gr. 1"
+    )
+    subject = Subject.objects.create(school=world.school, name="Język niemiecki", short_name="niem")
+    Course.objects.create(
+        school=world.school,
+        year=world.year,
+        subject=subject,
+        school_class=world.school_class,
+        group=group,
+        teacher=world.user("teacher"),
+    )
+    school_services.group_set_members(
+        actor=world.user("school_admin"), group=group, students=[world.student]
+    )
+    return "Język niemiecki"
+
+
+@pytest.mark.parametrize("name", list(CHANGES))
+def test_every_change_shows_on_the_next_visit(
+    world: SchoolWorld, client_for: Any, name: str
+) -> None:
+    cat = category(world.school, colour="#c0392b")
+    col = column(world.course, world.term, cat, description="Ułamki")
+    grade = mark(col, world.student, "4+")
+    made = {"category": GradeCategory.objects.get(pk=cat.pk), "column": col, "grade": grade}
+    client = client_for(world.user("guardian"))
+    _page(client, student=str(world.student.pk))
+    before = _page(client, student=str(world.student.pk))  # served from the cache
+    expected = CHANGES[name](world, made)
+    after = _page(client, student=str(world.student.pk))
+    if expected.startswith("!"):
+        assert expected[1:] in before
+        assert expected[1:] not in after
+    else:
+        assert expected not in before
+        assert expected in after
+
+
+def test_each_viewer_period_and_language_has_its_own_copy(
+    world: SchoolWorld, client_for: Any, settings: Any
+) -> None:
+    mark(column(world.course, world.term, category(world.school)), world.student, "5")
+    guardian = client_for(world.user("guardian"))
+    student = client_for(world.user("student"))
+    pk = str(world.student.pk)
+    assert 'aria-current="page">Term I<' in _page(guardian, student=pk, okres="1")
+    assert 'aria-current="page">School year<' in _page(guardian, student=pk, okres="rok")
+    assert 'aria-current="page">Term I<' in _page(student, student=pk, okres="1")
+    with translation.override("pl"):
+        guardian.cookies["django_language"] = "pl"
+        assert "Okres I" in _page(guardian, student=pk, okres="1")
+    guardian.cookies["django_language"] = "en"
+    assert 'aria-current="page">Term I<' in _page(guardian, student=pk, okres="1")
+
+
+def test_new_marks_are_flagged_for_the_viewer_who_has_not_seen_them(
+    world: SchoolWorld, client_for: Any
+) -> None:
+    cat = category(world.school)
+    mark(column(world.course, world.term, cat), world.student, "3")
+    guardian = client_for(world.user("guardian"))
+    student = client_for(world.user("student"))
+    pk = str(world.student.pk)
+    _page(guardian, student=pk)
+    _page(student, student=pk)
+    services.column_add(
+        actor=world.user("teacher"),
+        course=world.course,
+        term=world.term,
+        category=cat,
+        date=datetime.date(2026, 10, 21),
+        description="",
+        weight=None,
+        cells=[services.Cell(student_id=world.student.pk, text="5")],
+    )
+    assert "1 new mark since your last visit" in _page(guardian, student=pk)
+    assert "new mark since your last visit" not in _page(guardian, student=pk)
+    # The student has not looked yet: their own copy still flags it.
+    assert "1 new mark since your last visit" in _page(student, student=pk)
+
+
+def _fill(world: SchoolWorld, subjects: int, per_subject: int) -> None:
+    cat = category(world.school)
+    rows = []
+    for i in range(subjects):
+        subject = Subject.objects.create(school=world.school, name=f"P{i:02d}", short_name=f"p{i}")
+        course = Course.objects.create(
+            school=world.school,
+            year=world.year,
+            subject=subject,
+            school_class=world.school_class,
+            teacher=world.user("teacher"),
+        )
+        rows += [
+            Grade(
+                school=world.school,
+                student=world.student,
+                course=course,
+                term=world.term,
+                column=column(course, world.term, cat),
+                text="4",
+                value=4,
+            )
+            for _ in range(per_subject)
+        ]
+    Grade.objects.bulk_create(rows)
+
+
+@pytest.mark.parametrize(("subjects", "per_subject"), [(1, 2), (15, 40)])
+def test_queries_when_cached_and_after_a_change(
+    world: SchoolWorld,
+    client_for: Any,
+    django_assert_max_num_queries: Any,
+    subjects: int,
+    per_subject: int,
+) -> None:
+    _fill(world, subjects, per_subject)
+    client = client_for(world.user("guardian"))
+    client.get(URL)  # the first visit: records it
+    # After a change (the cached copy no longer matches): session, user, probe, courses,
+    # grades, the navigation's unread count.
+    with django_assert_max_num_queries(6):
+        assert client.get(URL).status_code == 200
+    # From the cache: session, user, probe, unread count.
+    with django_assert_max_num_queries(4):
+        assert client.get(URL).status_code == 200
