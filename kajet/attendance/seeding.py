@@ -1,6 +1,7 @@
 """Demo/benchmark data: held lessons with topics from the timetable, from the start of the
 current term (or year) up to today, with realistic marks (about 92% present; some late,
-released, absent and excused) and a few excuses waiting for the homeroom teacher.
+released, absent and excused) and a few excuses waiting for the homeroom teacher; the demo
+school also gets one school-defined type ("wycieczka szkolna", counted as present) in use.
 
 Bulk-inserted and deterministic. For the benchmark scales (xs/s/m/l) only the last
 ``BENCH_WEEKS`` weeks are held, which keeps dataset M well under a minute; the demo school gets
@@ -17,7 +18,7 @@ from collections import defaultdict
 from django.core.exceptions import ValidationError
 
 from kajet.attendance import services, stats
-from kajet.attendance.models import AttendanceMark, Lesson
+from kajet.attendance.models import AttendanceMark, AttendanceType, Lesson
 from kajet.school.models import GroupMembership, Guardianship, Student, Term
 from kajet.school.seeding import SeededSchool
 from kajet.timetable.models import TimetableEntry, TimetablePlan
@@ -133,7 +134,28 @@ def seed_school_data(seeded: SeededSchool, *, today: datetime.date, scale: str) 
     AttendanceMark.objects.bulk_create(marks, batch_size=5000)
 
     if scale == "demo":
+        _school_trip(school, lessons)
         _pending_excuses(school, recent, today)
+
+
+def _school_trip(school: object, lessons: list[Lesson]) -> None:
+    """A school-defined type for the demo: "wycieczka szkolna" (counted as present), used for
+    every present mark of the first class on its first school day with lessons."""
+    trip = AttendanceType.objects.create(
+        school=school,
+        name="wycieczka szkolna",
+        code="wy",
+        kind=stats.PRESENT,
+        colour="#fde047",
+        order=len(stats.KINDS),
+    )
+    first = min(lessons, key=lambda lesson: (lesson.course.school_class_id, lesson.date))
+    AttendanceMark.objects.filter(
+        lesson__date=first.date,
+        lesson__course__school_class_id=first.course.school_class_id,
+        type__kind=stats.PRESENT,
+        type__is_standard=True,
+    ).update(type=trip)
 
 
 def _pending_excuses(school: object, since: datetime.date, today: datetime.date) -> None:
