@@ -1,6 +1,7 @@
 """Browser test at phone width (360 px): the school administrator adds a school type (a
 yellow "school trip" counted as present); a teacher cycles a student to it; the statistics
-count it as present; a guardian withdraws an excuse after confirming. Every page is checked
+count it as present; a stale save is refused showing the current mark; a guardian withdraws
+an excuse after confirming. Every page is checked
 for horizontal scrolling and the accessibility smoke check; screenshots go to
 test-artifacts/."""
 
@@ -81,6 +82,31 @@ def test_school_type_and_withdrawal_on_a_phone(
     teacher.wait_for_load_state()
     mark = AttendanceMark.objects.get(student=world.student)
     assert mark.type == trip
+
+    # A stale save: while the sheet is open, the homeroom teacher marks the student late.
+    teacher.reload()
+    lesson = mark.lesson
+    types = services.attendance_types_for(world.school)
+    services.lesson_save(
+        actor=world.user("homeroom_teacher"),
+        course=world.course,
+        day=lesson.date,
+        period=lesson.period,
+        topic=lesson.topic,
+        marks={world.student.pk: services.standard_type(types, stats.LATE).pk},
+        roster=[world.student],
+        types=types,
+        lesson=lesson,
+        versions={world.student.pk: mark.version},
+    )
+    button.click()  # wy → ob
+    teacher.locator("main form[data-attendance-sheet] button[type=submit]").click()
+    teacher.wait_for_load_state()
+    text = teacher.locator("main").inner_text()
+    assert "Nothing was saved" in text and world.student.user.full_name in text
+    assert button.inner_text() == "sp"  # the current mark, not the unsaved choice
+    _check(teacher, "lesson-conflict")
+    assert AttendanceMark.objects.get(pk=mark.pk).type.kind == stats.LATE
     teacher.context.close()
 
     # The guardian withdraws a waiting excuse, confirming first.
