@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import get_script_prefix, reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 
 @dataclass(frozen=True)
@@ -31,16 +31,17 @@ def register(item: NavItem) -> None:
     _REGISTRY.sort(key=lambda i: i.order)
 
 
-_URLS: dict[tuple[str, str], str] = {}
+_URLS: dict[tuple[object, str, str], str] = {}
 
 
-def _url(name: str) -> str:
-    # Every page reverses every entry; the entries take no arguments, so their URLs only
-    # change with the script prefix (the key) — reverse each once per process.
-    prefix = get_script_prefix()
-    url = _URLS.get((prefix, name))
+def fixed_url(name: str) -> str:
+    """``reverse(name)`` of a URL that takes no arguments, reversed once per process: every
+    page shows the navigation and the account menu, and reversing is not free. Such a URL
+    only changes with the URLconf and the script prefix, which are the key."""
+    key = (get_urlconf(), get_script_prefix(), name)
+    url = _URLS.get(key)
     if url is None:
-        url = _URLS[(prefix, name)] = reverse(name)
+        url = _URLS[key] = reverse(name)
     return url
 
 
@@ -56,7 +57,7 @@ def navigation_for(request: HttpRequest) -> list[dict[str, Any]]:
             {
                 "key": item.key,
                 "label": item.label,
-                "url": _url(item.url_name),
+                "url": fixed_url(item.url_name),
                 "badge": item.badge(user) if item.badge is not None else None,
                 "current": False,
             }
