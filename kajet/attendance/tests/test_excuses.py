@@ -84,3 +84,17 @@ def test_may_submit(
 )
 def test_approval_outcome(kind: str, outcome: str) -> None:
     assert rules.approval_outcome(kind) == outcome
+
+
+@pytest.mark.parametrize(
+    ("status", "is_sender", "allowed"),
+    [
+        (rules.PENDING, True, True),
+        (rules.PENDING, False, False),
+        (rules.APPROVED, True, False),
+        (rules.REJECTED, True, False),
+        (rules.WITHDRAWN, True, False),
+    ],
+)
+def test_may_withdraw(status: str, is_sender: bool, allowed: bool) -> None:
+    assert rules.may_withdraw(status=status, is_sender=is_sender) is allowed
