@@ -120,10 +120,10 @@ SELECT s.id, s.school_id, s.user_id, s.school_class_id, s.left_on,
   JOIN {_t(User)} u ON u.id = s.user_id
   JOIN {_t(SchoolClass)} c ON c.id = s.school_class_id
   LEFT JOIN {_t(GradingPolicy)} p ON p.school_id = s.school_id
- WHERE s.school_id = %s
-   AND (s.user_id = %s OR s.id IN (
-        SELECT gs.student_id FROM {_t(Guardianship)} gs
-         WHERE gs.guardian_id = %s AND gs.school_id = %s))
+ WHERE s.id IN (SELECT gs.student_id FROM {_t(Guardianship)} gs WHERE gs.guardian_id = %s
+                UNION ALL
+                SELECT own.id FROM {_t(Student)} own WHERE own.user_id = %s)
+   AND s.school_id = %s
  ORDER BY s.left_on, u.first_name, s.id
 """
 
@@ -185,7 +185,7 @@ def probe_children(user: User) -> list[Student]:
     if sql is None:
         sql = _SQL[connection.vendor] = _probe_sql()
     with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk, user.school_id, user.pk, user.pk, user.school_id])
+        cursor.execute(sql, [user.pk, user.pk, user.pk, user.school_id])
         rows = cursor.fetchall()
     children = []
     for row in rows:
