@@ -1,16 +1,17 @@
 """Timetable and calendar API: a week of lessons (a student's, a class's, a teacher's), the
-calendar events a user sees, and the lucky number. The same access helpers and selectors as
-the pages (kajet.timetable)."""
+calendar events a user sees (one of them; editing it), and the lucky number. The same access
+helpers, selectors and services as the pages (kajet.timetable)."""
 
 from __future__ import annotations
 
 import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -19,8 +20,8 @@ from kajet.api.base import ScopedAPIView
 from kajet.api.serializers import ErrorOutput
 from kajet.school.access import SCHOOL_WIDE_ROLES, access_student, roles_of
 from kajet.school.family import family_students
-from kajet.school.models import Student
-from kajet.timetable import access, selectors
+from kajet.school.models import LessonPeriod, Student
+from kajet.timetable import access, selectors, services
 from kajet.timetable.models import Event
 from kajet.timetable.rules import week_start
 
@@ -114,6 +115,53 @@ class CalendarEventOutput(serializers.Serializer):
 
     def get_classes(self, event: Event) -> list[str]:
         return [c.name for c in event.classes.all()]
+
+
+@extend_schema_field({"type": "string", "enum": list(Event.Kind.values)})
+class EventKindInputField(serializers.ChoiceField):
+    """An event kind as input. Its schema is written inline: a second component using the
+    event-kind enum would make drf-spectacular's enum naming collide with other ``kind``s."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=Event.Kind.choices, **kwargs)
+
+
+class CalendarEventUpdateInput(serializers.Serializer):
+    """A partial edit: the fields left out keep their values. As on the page, an event for
+    a course (a test, a quiz) concerns the course's class or group."""
+
+    kind = EventKindInputField(required=False)
+    title = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(allow_blank=True, required=False)
+    starts_on = serializers.DateField(required=False)
+    ends_on = serializers.DateField(
+        required=False, allow_null=True, help_text="null: a one-day event."
+    )
+    period = serializers.IntegerField(
+        required=False, allow_null=True, help_text="The lesson number (null: no lesson)."
+    )
+    scope = serializers.ChoiceField(choices=Event.Scope.choices, required=False)
+    class_ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+    group_id = serializers.IntegerField(required=False, allow_null=True)
+    teacher_id = serializers.IntegerField(
+        required=False, allow_null=True, help_text="The absent teacher (scope `teacher`)."
+    )
+    course_id = serializers.IntegerField(required=False, allow_null=True)
+    confirm = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Save a test that breaks the test-load policy when the policy only warns.",
+    )
+
+
+class CalendarEventErrorOutput(serializers.Serializer):
+    detail = serializers.CharField()
+    warnings = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Test-load policy messages."
+    )
+    refused = serializers.BooleanField(
+        required=False, help_text="true: the policy refuses; false: `confirm` saves it."
+    )
 
 
 class LuckyNumberInput(serializers.Serializer):
@@ -237,3 +285,135 @@ class LuckyNumberView(ScopedAPIView):
             )
             payload.update(number=number, next_date=following, next_number=following_number)
         return Response(LuckyNumberOutput(payload).data)
+
+
+def _chosen(queryset: Any, pk: int | None, what: str) -> Any:
+    """The object ``pk`` among those the user may choose, None for None; a clear 400
+    otherwise (another school's or not theirs to choose look the same)."""
+    if pk is None:
+        return None
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise serializers.ValidationError({what: [f"Unknown or not yours to choose: {pk}."]})
+    return found
+
+
+class EventView(ScopedAPIView):
+    @extend_schema(
+        responses={200: CalendarEventOutput, 404: ErrorOutput},
+        summary="One calendar event the user sees",
+    )
+    def get(self, request: Request, event_id: int) -> Response:
+        user = request.user
+        assert isinstance(user, User)
+        student = None
+        if roles_of(user) & access.FAMILY:
+            _students, student = family_students(request._request)
+        event = access.access_event(user, event_id, student)
+        return Response(CalendarEventOutput(event).data)
+
+    @extend_schema(
+        request=CalendarEventUpdateInput,
+        responses={
+            200: CalendarEventOutput,
+            400: CalendarEventErrorOutput,
+            404: ErrorOutput,
+        },
+        summary="Edit a calendar event (its author or a calendar manager)",
+        description=(
+            "The same rules as the calendar page: a test whose date, kind or classes change is "
+            "checked against the school's test-load policy again (without counting itself); "
+            "a warning is answered with 400 and `refused: false` until `confirm` is true, a "
+            "refusal with `refused: true`. History keeps the old and new values; the students "
+            "and guardians concerned are notified."
+        ),
+    )
+    def patch(self, request: Request, event_id: int) -> Response:
+        user = request.user
+        assert isinstance(user, User)
+        event = access.access_event_for_edit(user, event_id)
+        data = CalendarEventUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        given = data.validated_data
+        choices = access.event_choices(user)
+        course = (
+            _chosen(choices["courses"], given["course_id"], "course_id")
+            if "course_id" in given
+            else event.course
+        )
+        scope_ = given.get("scope", event.scope)
+        classes = (
+            [_chosen(choices["classes"], pk, "class_ids") for pk in given["class_ids"]]
+            if "class_ids" in given
+            else list(event.classes.all())
+        )
+        group = (
+            _chosen(choices["groups"], given["group_id"], "group_id")
+            if "group_id" in given
+            else event.group
+        )
+        teacher = event.teacher
+        if "teacher_id" in given:
+            if choices["teachers"] is None and given["teacher_id"] is not None:
+                raise serializers.ValidationError({"teacher_id": ["Not yours to choose."]})
+            teachers = choices["teachers"] if choices["teachers"] is not None else User.objects
+            teacher = _chosen(teachers, given["teacher_id"], "teacher_id")
+        allowed_scopes = {value for value, _label in choices["scopes"] if value}
+        if course is not None:
+            # As on the page: a course's event is for the course's group or class.
+            if course.group_id:
+                scope_, group, classes = Event.Scope.GROUP, course.group, []
+            else:
+                scope_, group, classes = Event.Scope.CLASSES, None, [course.school_class]
+        elif scope_ not in allowed_scopes:
+            raise serializers.ValidationError({"scope": ["Not yours to choose."]})
+        period = event.period
+        if given.get("period") is not None:
+            period = LessonPeriod.objects.filter(number=given["period"]).first()
+            if period is None:
+                raise serializers.ValidationError({"period": ["No such lesson."]})
+        elif "period" in given:
+            period = None
+        # Left out, "until" follows a one-day event to its new date; a longer one keeps it.
+        ends_on = given.get("ends_on") if "ends_on" in given else event.ends_on
+        if "ends_on" not in given and event.ends_on == event.starts_on:
+            ends_on = None
+        school = user.school
+        assert school is not None
+        try:
+            event = services.event_update(
+                school=school,
+                actor=user,
+                event=event,
+                kind=given.get("kind", event.kind),
+                scope=scope_,
+                title=given.get("title", event.title),
+                description=given.get("description", event.description),
+                starts_on=given.get("starts_on", event.starts_on),
+                ends_on=ends_on,
+                today=timezone.localdate(),
+                classes=classes,
+                group=group,
+                teacher=teacher,
+                course=course,
+                period=period,
+                confirmed=given["confirm"],
+            )
+        except services.TestLoadError as error:
+            refused = error.check.refuse
+            detail = (
+                "The test breaks the school's test-load policy."
+                if refused
+                else "The test breaks the school's test-load policy: send confirm=true to save."
+            )
+            return Response(
+                CalendarEventErrorOutput(
+                    {"detail": detail, "warnings": error.check.messages(), "refused": refused}
+                ).data,
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        except ValidationError as error:
+            return Response(
+                {"detail": " ".join(error.messages)}, status=status.HTTP_400_BAD_REQUEST
+            )
+        return Response(CalendarEventOutput(access.access_event(user, event.pk)).data)

@@ -14,7 +14,7 @@ from django.http import Http404
 
 from kajet.accounts.models import Role, User
 from kajet.school.access import SCHOOL_WIDE_ROLES, roles_of
-from kajet.school.models import GroupMembership, SchoolClass, Student
+from kajet.school.models import ClassGroup, Course, GroupMembership, SchoolClass, Student
 from kajet.timetable.models import Event, LessonChange, Room, TimetableEntry, TimetablePlan
 
 STAFF_TEACHING = frozenset({Role.TEACHER, Role.HOMEROOM_TEACHER})
@@ -155,3 +155,59 @@ def can_remove_event(user: Any, event: Event) -> bool:
     return can(user, "calendar.manage") or (
         can(user, "calendar.add") and event.author_id == user.pk
     )
+
+
+def can_edit_event(user: Any, event: Event) -> bool:
+    """Who may edit an event: the same people who may remove it — its author (while they
+    may add events) and whoever manages the school's calendar."""
+    return can_remove_event(user, event)
+
+
+def access_event_for_edit(user: Any, event_id: int) -> Event:
+    """An event the user may see AND edit; 404 for any other (missing, another school's,
+    someone else's for a teacher)."""
+    event = access_event(user, event_id)
+    if not can_edit_event(user, event):
+        raise Http404
+    return event
+
+
+def event_choices(user: Any) -> dict[str, Any]:
+    """What the user may choose for an event (the form on the page, the API's ids):
+    school-wide managers anything; teachers their own courses, the classes and groups they
+    teach or lead, and only class or group events."""
+    manager = can(user, "calendar.manage")
+    courses = Course.objects.filter(year__is_current=True).select_related(
+        "subject", "school_class", "group", "teacher"
+    )
+    classes = SchoolClass.objects.filter(year__is_current=True).order_by("level", "name")
+    groups = ClassGroup.objects.filter(school_class__year__is_current=True).select_related(
+        "school_class"
+    )
+    teachers: Any = None
+    scopes: list[tuple[str, Any]] = [("", "—")]
+    if manager:
+        scopes += [(s.value, s.label) for s in Event.Scope]
+        teachers = (
+            User.objects.filter(
+                school_id=user.school_id or 0, kind=User.Kind.STAFF, role_rows__role=Role.TEACHER
+            )
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
+    else:
+        scopes += [(s.value, s.label) for s in (Event.Scope.CLASSES, Event.Scope.GROUP)]
+        courses = courses.filter(teacher=user)
+        own = Course.objects.filter(teacher=user, year__is_current=True)
+        led = SchoolClass.objects.filter(homeroom_teacher=user, year__is_current=True)
+        classes = classes.filter(pk__in=own.values("school_class_id")) | classes.filter(
+            pk__in=led.values("pk")
+        )
+        groups = groups.filter(school_class__in=classes.values("pk"))
+    return {
+        "courses": courses,
+        "classes": classes.distinct(),
+        "groups": groups,
+        "teachers": teachers,
+        "scopes": scopes,
+    }

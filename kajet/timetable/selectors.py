@@ -46,6 +46,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import BooleanField, Case, Q, QuerySet, Subquery, Value, When
 
+from kajet.core.history import history_for
 from kajet.core.models import School
 from kajet.school.models import Course, GroupMembership, SchoolClass, Student
 from kajet.timetable.models import (
@@ -693,6 +694,54 @@ def test_dates_for_classes(
             if cid in found:
                 found[cid][pk] = day
     return {cid: sorted(days.values()) for cid, days in found.items()}
+
+
+@dataclass
+class EventChange:
+    """One line of an event's history as its editors see it."""
+
+    at: datetime.datetime
+    actor_name: str
+    code: str  # "timetable.event.added" / "timetable.event.updated"
+    #: (field label, old shown, new shown); ids of classes, groups… show as "changed"
+    fields: list[tuple[str, str, str]]
+
+
+#: Fields of the history's event state shown with their values (the rest are ids).
+_SHOWN_VALUES = ("title", "description", "starts_on", "ends_on", "kind", "scope")
+
+
+def _shown(key: str, value: Any) -> str:
+    if value in (None, ""):
+        return "—"
+    if key in ("starts_on", "ends_on"):
+        return datetime.date.fromisoformat(value).strftime("%d.%m.%Y")
+    if key == "kind":
+        return str(Event.Kind(value).label)
+    if key == "scope":
+        return str(Event.Scope(value).label)
+    return str(value)
+
+
+def event_history(event: Event) -> list[EventChange]:
+    """The event's additions and edits, oldest first, with what each edit changed (one
+    query). Its removal is kept in the same history but the page is gone by then."""
+    lines = []
+    for entry in history_for(object_type="event", object_id=event.pk):
+        fields: list[tuple[str, str, str]] = []
+        if entry.code == "timetable.event.updated":
+            old, new = entry.old or {}, entry.new or {}
+            for key in old:
+                if key not in new or old[key] == new[key]:
+                    continue
+                label = str(Event._meta.get_field(key).verbose_name)
+                if key in _SHOWN_VALUES:
+                    fields.append((label, _shown(key, old[key]), _shown(key, new[key])))
+                else:
+                    fields.append((label, "", ""))
+        actor = entry.actor.full_name if entry.actor is not None else ""
+        lines.append(EventChange(entry.at, actor, entry.code, fields))
+    return lines
 
 
 # --- Policy and lucky number ----------------------------------------------------------------

@@ -24,6 +24,7 @@ urlpatterns = [
     path("terminarz/lista/", views_calendar.calendar_list, name="calendar_list"),
     path("terminarz/nowe/", views_calendar.event_add, name="event_add"),
     path("terminarz/<int:event_id>/", views_calendar.event_detail, name="event"),
+    path("terminarz/<int:event_id>/edytuj/", views_calendar.event_edit, name="event_edit"),
     path("terminarz/<int:event_id>/usun/", views_calendar.event_remove, name="event_remove"),
     path("terminarz/zasady/", views_calendar.policy, name="policy"),
     path("numerek/", views_calendar.lucky, name="lucky"),

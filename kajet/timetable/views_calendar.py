@@ -1,5 +1,5 @@
-"""Calendar (terminarz) pages — month, week and list views per role, adding and removing
-events with the test-load policy — the policy page, and the lucky number."""
+"""Calendar (terminarz) pages — month, week and list views per role, adding, editing and
+removing events with the test-load policy — the policy page, and the lucky number."""
 
 from __future__ import annotations
 
@@ -18,10 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kajet.accounts.http import request_user
-from kajet.accounts.models import Role, User
 from kajet.school.access import SCHOOL_WIDE_ROLES, roles_of
 from kajet.school.family import family_students
-from kajet.school.models import ClassGroup, Course, SchoolClass, Student
+from kajet.school.models import ClassGroup, SchoolClass, Student
 from kajet.timetable import access, selectors, services
 from kajet.timetable.forms import EventForm, PolicyForm
 from kajet.timetable.models import Event
@@ -156,10 +155,17 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
     user = request_user(request)
     _students, selected = family_students(request)
     event = access.access_event(user, event_id, selected)
+    can_edit = access.can_edit_event(user, event)
     return render(
         request,
         "timetable/event_detail.html",
-        {"event": event, "can_remove": access.can_remove_event(user, event)},
+        {
+            "event": event,
+            "can_remove": access.can_remove_event(user, event),
+            "can_edit": can_edit,
+            # Who changed what and when: for the people who may change it.
+            "changes": selectors.event_history(event) if can_edit else [],
+        },
     )
 
 
@@ -177,89 +183,52 @@ def event_remove(request: HttpRequest, event_id: int) -> HttpResponse:
     return redirect("timetable:calendar")
 
 
-def _event_form_choices(user: User) -> dict[str, Any]:
-    """What the user may choose in the event form: school-wide managers choose anything;
-    teachers their own courses and the classes/groups they teach or lead."""
-    manager = access.can(user, "calendar.manage")
-    courses = Course.objects.filter(year__is_current=True).select_related(
-        "subject", "school_class", "group", "teacher"
-    )
-    classes = SchoolClass.objects.filter(year__is_current=True).order_by("level", "name")
-    groups = ClassGroup.objects.filter(school_class__year__is_current=True).select_related(
-        "school_class"
-    )
-    teachers: Any = None
-    scopes: list[tuple[str, Any]] = [("", "—")]
-    if manager:
-        scopes += [(s.value, s.label) for s in Event.Scope]
-        teachers = (
-            User.objects.filter(
-                school_id=user.school_id or 0, kind=User.Kind.STAFF, role_rows__role=Role.TEACHER
-            )
-            .distinct()
-            .order_by("last_name", "first_name")
-        )
-    else:
-        scopes += [(s.value, s.label) for s in (Event.Scope.CLASSES, Event.Scope.GROUP)]
-        courses = courses.filter(teacher=user)
-        own = Course.objects.filter(teacher=user, year__is_current=True)
-        led = SchoolClass.objects.filter(homeroom_teacher=user, year__is_current=True)
-        classes = classes.filter(pk__in=own.values("school_class_id")) | classes.filter(
-            pk__in=led.values("pk")
-        )
-        groups = groups.filter(school_class__in=classes.values("pk"))
+def _event_target(data: dict[str, Any]) -> tuple[str, ClassGroup | None, list[SchoolClass]]:
+    """(scope, group, classes) of the form's event: a test for a course concerns the
+    course's group or class whatever else was ticked."""
+    course = data["course"]
+    if course is not None:
+        if course.group_id:
+            return Event.Scope.GROUP, course.group, []
+        return Event.Scope.CLASSES, None, [course.school_class]
+    return data["scope"], data["group"], list(data["classes"])
+
+
+def _event_fields(form: EventForm) -> dict[str, Any]:
+    data = form.cleaned_data
+    scope, group, classes = _event_target(data)
     return {
-        "courses": courses,
-        "classes": classes.distinct(),
-        "groups": groups,
-        "teachers": teachers,
-        "scopes": scopes,
+        "kind": data["kind"],
+        "scope": scope,
+        "title": data["title"],
+        "starts_on": data["starts_on"],
+        "ends_on": data["ends_on"],
+        "today": timezone.localdate(),
+        "classes": classes,
+        "group": group,
+        "teacher": data.get("teacher"),
+        "course": data["course"],
+        "period": data["period"],
+        "description": data["description"],
+        "confirmed": data["confirm"],
     }
 
 
-@login_required
-def event_add(request: HttpRequest) -> HttpResponse:
-    """Add a test, quiz, trip, meeting, day off… A test that breaks the school's test-load
-    policy is refused, or — when the policy only warns — shown back with the warning and a
-    checkbox to confirm."""
-    user = request_user(request)
-    access.require(user, "calendar.add")
-    choices = _event_form_choices(user)
-    initial = {"starts_on": request.GET.get("data") or None}
-    form = EventForm(request.POST or None, initial=initial, **choices)
+def _event_form_page(
+    request: HttpRequest,
+    form: EventForm,
+    save: Any,
+    *,
+    event: Event | None = None,
+) -> HttpResponse:
+    """The add and edit pages: save through ``save(**fields)``; a test that breaks the
+    school's test-load policy is refused, or — when the policy only warns — shown back with
+    the warning and a checkbox to confirm."""
     warnings: list[str] = []
     refused = False
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        course = data["course"]
-        classes: list[SchoolClass] = list(data["classes"])
-        group = data["group"]
-        scope = data["scope"]
-        if course is not None:
-            if course.group_id:
-                scope, group, classes = Event.Scope.GROUP, course.group, []
-            else:
-                scope, group, classes = Event.Scope.CLASSES, None, [course.school_class]
-        school = user.school
-        assert school is not None
         try:
-            event = services.event_add(
-                school=school,
-                actor=user,
-                kind=data["kind"],
-                scope=scope,
-                title=data["title"],
-                starts_on=data["starts_on"],
-                ends_on=data["ends_on"],
-                today=timezone.localdate(),
-                classes=classes,
-                group=group,
-                teacher=data.get("teacher"),
-                course=course,
-                period=data["period"],
-                description=data["description"],
-                confirmed=data["confirm"],
-            )
+            saved = save(**_event_fields(form))
         except services.TestLoadError as error:
             warnings = error.check.messages()
             refused = error.check.refuse
@@ -267,13 +236,64 @@ def event_add(request: HttpRequest) -> HttpResponse:
             for text in error.messages:
                 form.add_error(None, text)
         else:
-            messages.success(request, _("Added to the calendar: %(t)s") % {"t": event.title})
-            return redirect("timetable:event", event.pk)
+            if event is None:
+                messages.success(request, _("Added to the calendar: %(t)s") % {"t": saved.title})
+            else:
+                messages.success(request, _("The event is saved: %(t)s") % {"t": saved.title})
+            return redirect("timetable:event", saved.pk)
     return render(
         request,
         "timetable/event_form.html",
-        {"form": form, "warnings": warnings, "refused": refused},
+        {"form": form, "warnings": warnings, "refused": refused, "event": event},
         status=400 if (warnings or form.errors) else 200,
+    )
+
+
+@login_required
+def event_add(request: HttpRequest) -> HttpResponse:
+    """Add a test, quiz, trip, meeting, day off…"""
+    user = request_user(request)
+    access.require(user, "calendar.add")
+    initial = {"starts_on": request.GET.get("data") or None}
+    form = EventForm(request.POST or None, initial=initial, **access.event_choices(user))
+    school = user.school
+    assert school is not None
+    return _event_form_page(
+        request,
+        form,
+        lambda **fields: services.event_add(school=school, actor=user, **fields),
+    )
+
+
+@login_required
+def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
+    """Edit an event (its author or a calendar manager): the add form, filled in."""
+    user = request_user(request)
+    event = access.access_event_for_edit(user, event_id)
+    initial = {
+        "kind": event.kind,
+        "course": event.course_id,
+        "title": event.title,
+        "starts_on": event.starts_on,
+        "ends_on": event.ends_on if event.ends_on != event.starts_on else None,
+        "period": event.period_id,
+        "scope": event.scope,
+        "classes": [c.pk for c in event.classes.all()],
+        "group": event.group_id,
+        "teacher": event.teacher_id,
+        "description": event.description,
+    }
+    form = EventForm(request.POST or None, initial=initial, **access.event_choices(user))
+    form.fields["confirm"].label = _(
+        "I know this breaks the school's test-load policy; save it anyway"
+    )
+    school = user.school
+    assert school is not None
+    return _event_form_page(
+        request,
+        form,
+        lambda **fields: services.event_update(school=school, actor=user, event=event, **fields),
+        event=event,
     )
 
 
