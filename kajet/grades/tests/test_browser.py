@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from kajet.grades.models import Grade, GradesVisit
 from kajet.grades.tests.helpers import category, column, mark
-from kajet.testutils.factories import PASSWORD, SchoolWorld, StudentFactory
+from kajet.testutils.factories import SchoolWorld, StudentFactory
 
 pytestmark = [
     pytest.mark.browser,
@@ -21,25 +21,14 @@ pytestmark = [
 ]
 
 
-def sign_in(page: Any, base: str, login: str, kind: str) -> None:
-    page.goto(f"{base}/konto/logowanie/?jako={kind}")
-    page.fill("input[name=login]", login)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
-
-
 def test_teacher_enters_a_column_and_corrects_a_mark(
-    world: SchoolWorld, grades_live_server: Any, browser_page: Any, settings: Any
+    world: SchoolWorld, live_server: Any, signed_in: Any, settings: Any
 ) -> None:
     settings.LANGUAGE_CODE = "en"
-    page = browser_page
     second = StudentFactory(school_class=world.school_class, class_number=2)
     cat = category(world.school, "Test", "3")
-    sign_in(page, grades_live_server.url, world.user("teacher").login, "pracownik")
-    page.goto(
-        grades_live_server.url + reverse("grades:column_new", args=[world.course.pk, world.term.pk])
-    )
+    page = signed_in(world.user("teacher"))
+    page.goto(live_server.url + reverse("grades:column_new", args=[world.course.pk, world.term.pk]))
     page.select_option("select[name=category]", str(cat.pk))
     page.fill("input[name=description]", "Fractions")
     first_cell = page.locator(f"#mark-{world.student.pk}")
@@ -71,10 +60,9 @@ def test_teacher_enters_a_column_and_corrects_a_mark(
 
 
 def test_guardian_sees_new_marks_opens_one_and_asks_what_if(
-    world: SchoolWorld, grades_live_server: Any, browser_page: Any, settings: Any
+    world: SchoolWorld, live_server: Any, signed_in: Any, settings: Any
 ) -> None:
     settings.LANGUAGE_CODE = "en"
-    page = browser_page
     cat = category(world.school, "Test", "3")
     old = mark(column(world.course, world.term, cat), world.student, "3", comment="Chapter 1")
     Grade.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=10))
@@ -85,8 +73,8 @@ def test_guardian_sees_new_marks_opens_one_and_asks_what_if(
         seen_at=timezone.now() - datetime.timedelta(days=3),
     )
     new = mark(column(world.course, world.term, cat, description="Fractions"), world.student, "5")
-    sign_in(page, grades_live_server.url, world.user("guardian").login, "rodzina")
-    page.goto(grades_live_server.url + reverse("grades:index"))
+    page = signed_in(world.user("guardian"))
+    page.goto(live_server.url + reverse("grades:index"))
     highlighted = page.locator("a.mark.mark-new")
     assert highlighted.count() == 1
     assert highlighted.first.get_attribute("href") == reverse("grades:mark", args=[new.pk])
