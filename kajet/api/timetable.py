@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -294,7 +295,9 @@ def _chosen(queryset: Any, pk: int | None, what: str) -> Any:
         return None
     found = queryset.filter(pk=pk).first()
     if found is None:
-        raise serializers.ValidationError({what: [f"Unknown or not yours to choose: {pk}."]})
+        raise serializers.ValidationError(
+            {what: [_("Unknown or not yours to choose: %(id)s.") % {"id": pk}]}
+        )
     return found
 
 
@@ -355,7 +358,7 @@ class EventView(ScopedAPIView):
         teacher = event.teacher
         if "teacher_id" in given:
             if choices["teachers"] is None and given["teacher_id"] is not None:
-                raise serializers.ValidationError({"teacher_id": ["Not yours to choose."]})
+                raise serializers.ValidationError({"teacher_id": [_("Not yours to choose.")]})
             teachers = choices["teachers"] if choices["teachers"] is not None else User.objects
             teacher = _chosen(teachers, given["teacher_id"], "teacher_id")
         allowed_scopes = {value for value, _label in choices["scopes"] if value}
@@ -366,12 +369,12 @@ class EventView(ScopedAPIView):
             else:
                 scope_, group, classes = Event.Scope.CLASSES, None, [course.school_class]
         elif scope_ not in allowed_scopes:
-            raise serializers.ValidationError({"scope": ["Not yours to choose."]})
+            raise serializers.ValidationError({"scope": [_("Not yours to choose.")]})
         period = event.period
         if given.get("period") is not None:
             period = LessonPeriod.objects.filter(number=given["period"]).first()
             if period is None:
-                raise serializers.ValidationError({"period": ["No such lesson."]})
+                raise serializers.ValidationError({"period": [_("No such lesson.")]})
         elif "period" in given:
             period = None
         # Left out, "until" follows a one-day event to its new date; a longer one keeps it.
@@ -402,9 +405,9 @@ class EventView(ScopedAPIView):
         except services.TestLoadError as error:
             refused = error.check.refuse
             detail = (
-                "The test breaks the school's test-load policy."
+                _("Not saved: the test breaks the school's test-load policy.")
                 if refused
-                else "The test breaks the school's test-load policy: send confirm=true to save."
+                else _("The test breaks the school's test-load policy: send confirm=true to save.")
             )
             return Response(
                 CalendarEventErrorOutput(
