@@ -12,27 +12,16 @@ from django.urls import reverse
 from kajet.attendance import stats
 from kajet.attendance.models import AttendanceMark, Excuse, Lesson
 from kajet.attendance.tests.helpers import absent, period, recent_weekday
-from kajet.testutils.factories import PASSWORD, SchoolWorld, StudentFactory
+from kajet.testutils.factories import SchoolWorld, StudentFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def sign_in(page: Any, base: str, user: Any) -> None:
-    page.context.clear_cookies()
-    kind = "pracownik" if user.kind == "staff" else "rodzina"
-    page.goto(f"{base}/konto/logowanie/?jako={kind}")
-    page.fill("input[name=login]", user.login)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
-
-
 def test_take_excuse_approve(
-    world: SchoolWorld, attendance_live_server: Any, browser_page: Any, settings: Any
+    world: SchoolWorld, live_server: Any, signed_in: Any, settings: Any
 ) -> None:
     settings.LANGUAGE_CODE = "en"
-    page = browser_page
-    base = attendance_live_server.url
+    base = live_server.url
     second = StudentFactory(school_class=world.school_class, class_number=2)
     day1 = recent_weekday(1)
     day2 = day1 - datetime.timedelta(days=1)
@@ -40,7 +29,7 @@ def test_take_excuse_approve(
         day2 -= datetime.timedelta(days=1)
 
     # The teacher takes attendance: one click turns the student from present to absent.
-    sign_in(page, base, world.user("teacher"))
+    page = signed_in(world.user("teacher"))
     page.goto(
         base
         + reverse(
@@ -63,7 +52,7 @@ def test_take_excuse_approve(
     absent(world.course, world.student, day2, 2)
 
     # The guardian excuses both days with a note.
-    sign_in(page, base, world.user("guardian"))
+    page = signed_in(world.user("guardian"))
     page.goto(base + reverse("attendance:excuse_new"))
     page.check(f"#day-{day1.isoformat()}")
     page.check(f"#day-{day2.isoformat()}")
@@ -74,7 +63,7 @@ def test_take_excuse_approve(
     assert excuse.items.count() == 2 and excuse.reason == "Flu, two days at home."
 
     # The homeroom teacher approves from the queue.
-    sign_in(page, base, world.user("homeroom_teacher"))
+    page = signed_in(world.user("homeroom_teacher"))
     page.goto(base + reverse("attendance:queue"))
     page.click(f"main a[href='{reverse('attendance:excuse', args=[excuse.pk])}']")
     page.fill("#note", "Get well soon.")
@@ -84,7 +73,7 @@ def test_take_excuse_approve(
     assert excuse.status == "approved"
 
     # The guardian sees the status and the absences excused.
-    sign_in(page, base, world.user("guardian"))
+    page = signed_in(world.user("guardian"))
     page.goto(base + reverse("attendance:excuses"))
     assert "approved" in page.locator("main").inner_text()
     page.goto(base + reverse("attendance:family") + f"?tydzien={day1.isoformat()}")
