@@ -425,34 +425,54 @@ def _render_cell(request: HttpRequest, grade: Grade, user: Any) -> HttpResponse:
     )
 
 
+def _grade_action_page(
+    request: HttpRequest,
+    grade: Grade,
+    *,
+    form_class: Any,
+    template: str,
+    save: Any,
+    done: str,
+    initial: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """A form about one mark (correct, delete): GET shows it; POST validates it and calls
+    ``save(cleaned_data)`` — back to the sheet with ``done``, or the form again with the
+    service's error (400), nothing saved."""
+    error = ""
+    if request.method == "POST":
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                save(form.cleaned_data)
+            except services.GradeError as failure:
+                error = failure.message
+            else:
+                messages.success(request, done)
+                return redirect("grades:sheet", course_id=grade.course_id, term_id=grade.term_id)
+    else:
+        form = form_class(initial=initial)
+    return render(
+        request,
+        template,
+        {"grade": grade, "form": form, "error": error},
+        status=400 if error else 200,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def grade_correct(request: HttpRequest, grade_id: int) -> HttpResponse:
     user = request_user(request)
     grade = access.access_grade_for_change(user, grade_id)
-    error = ""
-    if request.method == "POST":
-        form = CorrectForm(request.POST)
-        if form.is_valid():
-            try:
-                services.grade_correct(
-                    actor=user,
-                    grade=grade,
-                    text=form.cleaned_data["text"],
-                    comment=form.cleaned_data["comment"],
-                )
-            except services.GradeError as failure:
-                error = failure.message
-            else:
-                messages.success(request, _("The correction was saved."))
-                return redirect("grades:sheet", course_id=grade.course_id, term_id=grade.term_id)
-    else:
-        form = CorrectForm()
-    return render(
+    return _grade_action_page(
         request,
-        "grades/grade_correct.html",
-        {"grade": grade, "form": form, "error": error},
-        status=400 if error else 200,
+        grade,
+        form_class=CorrectForm,
+        template="grades/grade_correct.html",
+        save=lambda data: services.grade_correct(
+            actor=user, grade=grade, text=data["text"], comment=data["comment"]
+        ),
+        done=_("The correction was saved."),
     )
 
 
@@ -461,29 +481,16 @@ def grade_correct(request: HttpRequest, grade_id: int) -> HttpResponse:
 def grade_delete(request: HttpRequest, grade_id: int) -> HttpResponse:
     user = request_user(request)
     grade = access.access_grade_for_change(user, grade_id)
-    error = ""
-    if request.method == "POST":
-        form = DeleteForm(request.POST)
-        if form.is_valid():
-            try:
-                services.grade_delete(
-                    actor=user,
-                    grade=grade,
-                    reason=form.cleaned_data["reason"],
-                    version=form.cleaned_data["version"],
-                )
-            except services.GradeError as failure:
-                error = failure.message
-            else:
-                messages.success(request, _("The mark was deleted. Its history is kept."))
-                return redirect("grades:sheet", course_id=grade.course_id, term_id=grade.term_id)
-    else:
-        form = DeleteForm(initial={"version": grade.version})
-    return render(
+    return _grade_action_page(
         request,
-        "grades/grade_delete.html",
-        {"grade": grade, "form": form, "error": error},
-        status=400 if error else 200,
+        grade,
+        form_class=DeleteForm,
+        template="grades/grade_delete.html",
+        save=lambda data: services.grade_delete(
+            actor=user, grade=grade, reason=data["reason"], version=data["version"]
+        ),
+        done=_("The mark was deleted. Its history is kept."),
+        initial={"version": grade.version},
     )
 
 
