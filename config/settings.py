@@ -169,7 +169,14 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Per process. The largest entries are rendered grades pages (about 30 KB each), so
+    # 1,000 entries stay within about 30 MB per web process.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # The absolute lifetime of a session; the idle timeout is per role and per school
