@@ -59,10 +59,12 @@ def announcement_rows_current_for(
 ) -> list[dict[str, Any]]:
     """``announcements_current_for`` as rows for a short list (the dashboard): ``id``,
     ``title``, ``pinned``, ``shown_from``, ``is_read`` — one query, no author join."""
+    # Any: the stubs do not see the ``is_read`` annotation among the values' names.
+    qs: Any = _with_read_flag(announcements_visible_to(user).filter(current_q(today)), user)
     return list(
-        _with_read_flag(announcements_visible_to(user).filter(current_q(today)), user)
-        .order_by("-pinned", "-shown_from", "-id")
-        .values("id", "title", "pinned", "shown_from", "is_read")[:limit]
+        qs.order_by("-pinned", "-shown_from", "-id").values(
+            "id", "title", "pinned", "shown_from", "is_read"
+        )[:limit]
     )
 
 

@@ -734,7 +734,7 @@ def event_history(event: Event) -> list[EventChange]:
             for key in old:
                 if key not in new or old[key] == new[key]:
                     continue
-                label = str(Event._meta.get_field(key).verbose_name)
+                label = str(getattr(Event._meta.get_field(key), "verbose_name", key))
                 if key in _SHOWN_VALUES:
                     fields.append((label, _shown(key, old[key]), _shown(key, new[key])))
                 else:
