@@ -6,12 +6,17 @@ import datetime
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kajet.api.tests.helpers import bearer, token_for
-from kajet.homework.models import Homework, HomeworkDone
+from kajet.homework.models import Homework, HomeworkAttachment, HomeworkDone
+from kajet.messaging.models import Delivery, Message
 from kajet.noticeboard.models import Announcement, AnnouncementRead
+from kajet.timetable.models import Event
 
 pytestmark = pytest.mark.django_db
 
@@ -158,6 +163,90 @@ def test_dashboard_summary(
         assert data["new_grades"] is None
     if role != "principal":
         assert [a["title"] for a in data["announcements"]] == ["Wycieczka"]
+
+
+def _more_of_everything(world: Any, n: int) -> None:
+    """n more homework (with an attachment each), tests, unread messages and announcements."""
+    today = timezone.localdate()
+    teacher = world.user("teacher")
+    for i in range(n):
+        hw = Homework.objects.create(
+            school=world.school,
+            course=world.course,
+            title=f"Zadanie {i}",
+            description="Opis",
+            set_on=today,
+            due_on=today + datetime.timedelta(days=1 + i % 5),
+            author=teacher,
+        )
+        HomeworkAttachment.objects.create(
+            school=world.school,
+            homework=hw,
+            file=ContentFile(b"x", name=f"plik{i}.txt"),
+            name=f"plik{i}.txt",
+            size=1,
+            content_type="text/plain",
+        )
+        event = Event.objects.create(
+            school=world.school,
+            kind="test",
+            scope="classes",
+            title=f"Sprawdzian {i}",
+            starts_on=today + datetime.timedelta(days=1 + i % 5),
+            ends_on=today + datetime.timedelta(days=1 + i % 5),
+            course=world.course,
+            subject=world.subject,
+            author=teacher,
+        )
+        event.classes.set([world.school_class])
+        message = Message.objects.create(
+            school=world.school,
+            sender=teacher,
+            subject=f"Wiadomość {i}",
+            body="Treść",
+            created_at=timezone.now(),
+        )
+        Delivery.objects.create(
+            school=world.school,
+            message=message,
+            owner=world.user("guardian"),
+            created_at=message.created_at,
+        )
+        Announcement.objects.create(
+            school=world.school,
+            author=teacher,
+            title=f"Ogłoszenie {i}",
+            body="Tekst",
+            audience="school",
+            shown_from=today,
+        )
+
+
+def test_dashboard_summary_fields_and_constant_queries(
+    world: Any, homework: Homework, announcement: Announcement
+) -> None:
+    guardian = world.user("guardian")
+    _more_of_everything(world, 2)
+    call(guardian, "get", "/dashboard")  # the lucky number's cache, the token's bookkeeping
+    with CaptureQueriesContext(connection) as small:
+        data = call(guardian, "get", "/dashboard").json()
+    assert data["unread_messages"] == 2
+    newest = data["latest_messages"][0]
+    assert newest["subject"].startswith("Wiadomość")
+    assert newest["sender"] == {
+        "id": world.user("teacher").pk,
+        "name": world.user("teacher").full_name,
+    }
+    assert data["events"][0]["subject"] == world.subject.name
+    assert {"id", "title", "pinned", "shown_from", "is_read"} == set(data["announcements"][0])
+    by_title = {h["title"]: h for h in data["homework"]}
+    assert by_title["Zadanie 0"]["teacher"]["name"] == world.user("teacher").full_name
+    assert by_title["Zadanie 0"]["attachments"][0]["name"] == "plik0.txt"
+    _more_of_everything(world, 6)
+    with CaptureQueriesContext(connection) as large:
+        data = call(guardian, "get", "/dashboard").json()
+    assert data["unread_messages"] == 8
+    assert len(large) == len(small)
 
 
 def test_dashboard_other_school_and_other_child(
