@@ -20,6 +20,7 @@ from kajet.timetable.models import (
     TimetablePlan,
 )
 from kajet.timetable.rules import dates_between, week_start
+from kajet.timetable.selectors import lucky_cache_forget
 
 #: Lessons a week per subject (levels 4–8); the early years use EARLY_HOURS.
 HOURS = {
@@ -215,6 +216,8 @@ def seed_school_data(seeded: SeededSchool, *, today: datetime.date, scale: str) 
     _seed_changes(seeded, entries, busy_teacher, periods, today=today, rng=rng)
     _seed_events(seeded, periods, today=today, rng=rng)
     CalendarPolicy.objects.create(school=school, lucky_number_enabled=True)
+    # A cache that outlived a previous database may hold this school id's numbers.
+    lucky_cache_forget(school.pk, today)
 
 
 def _seed_days_off(seeded: SeededSchool, *, today: datetime.date) -> None:

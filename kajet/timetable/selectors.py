@@ -794,8 +794,20 @@ def lucky_number_cached(school_id: int, day: datetime.date) -> int | None:
     if cached is not None:
         return None if cached == -1 else int(cached)
     number = lucky_number_for(school_id, day)
+    if number is None and _lucky_may_come(school_id, day):
+        return None  # a school day without students yet: a later read may draw it
     cache.set(key, -1 if number is None else number, LUCKY_CACHE_SECONDS)
     return number
+
+
+def _lucky_may_come(school_id: int, day: datetime.date) -> bool:
+    """No number although the school has it on and ``day`` is a school day: no class-list
+    numbers yet (the rare path; the answer must not be cached)."""
+    from kajet.timetable.rules import is_school_day
+
+    return calendar_policy(school_id).lucky_number_enabled and is_school_day(
+        day, days_off(school_id, day, day)
+    )
 
 
 def lucky_cache_forget(school_id: int, today: datetime.date) -> None:

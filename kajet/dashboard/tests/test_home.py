@@ -15,10 +15,10 @@ from kajet.accounts.models import User
 from kajet.dashboard.selectors import home_context
 from kajet.dashboard.tests.conftest import MONDAY, Day, fill_school
 from kajet.messaging.models import Delivery
-from kajet.school.models import Guardianship
+from kajet.school.models import Guardianship, Student
 from kajet.testutils.factories import StudentFactory, guardian_for
 from kajet.timetable.models import Event
-from kajet.timetable.services import calendar_policy_update
+from kajet.timetable.services import calendar_policy_update, event_add, event_remove
 
 pytestmark = pytest.mark.django_db
 
@@ -241,3 +241,36 @@ def test_anonymous_is_sent_to_sign_in(client: Any) -> None:
     response = client.get(HOME)
     assert response.status_code == 302
     assert reverse("accounts:login") in response["Location"]
+
+
+def test_lucky_number_cache_forgets_a_removed_day_off(
+    world: Any, client_for: Any, day: Day, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Today off: no number (and that answer is cached); the day off removed, the number
+    is drawn at the next visit."""
+    with django_capture_on_commit_callbacks(execute=True):
+        day_off = event_add(
+            school=world.school,
+            actor=world.user("principal"),
+            kind="day_off",
+            scope="school",
+            title="Dzień dyrektorski",
+            starts_on=MONDAY,
+            today=MONDAY,
+        )
+    client = client_for(world.user("guardian"))
+    page = client.get(HOME).content.decode()
+    assert 'class="lucky"' not in page and page.count("No lessons.") == 1
+    assert 'class="lucky"' not in client.get(HOME).content.decode()  # from the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        event_remove(school=world.school, actor=world.user("principal"), event=day_off)
+    assert 'class="lucky"' in client.get(HOME).content.decode()
+
+
+def test_lucky_number_waits_for_students(world: Any, client_for: Any, day: Day) -> None:
+    """A school day without enrolled students yet is not cached as "no number"."""
+    Student.objects.update(left_on=MONDAY - datetime.timedelta(days=1))
+    client = client_for(world.user("teacher"))
+    assert 'class="lucky"' not in client.get(HOME).content.decode()
+    Student.objects.filter(pk=world.student.pk).update(left_on=None)
+    assert 'class="lucky"' in client.get(HOME).content.decode()
