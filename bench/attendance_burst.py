@@ -41,7 +41,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -475,17 +475,29 @@ class Level:
 
 
 def measure(
-    base: str, saves: list[Save], noop_session: str, args: argparse.Namespace, work: Path
+    base: str,
+    saves: list[Save],
+    noop_session: str,
+    args: argparse.Namespace,
+    work: Path,
+    top_up: Callable[[int], list[Save]],
 ) -> tuple[list[Level], list[Save]]:
     """For each connection count: warm-up, then rounds alternating noop and burst. Every burst
-    starts with the prepared saves no earlier run has sent. Returns the levels and the saves
-    that were sent."""
+    starts with the prepared saves no earlier run has sent. Before the second and later
+    connection counts the pool is topped up (``top_up(n)`` prepares n more) to 1.5 times what
+    the previous count's rate would use, and before any burst to 1.5 times what the previous
+    burst's rate would use in it. Returns the levels and the saves that were sent."""
     pool = list(saves)
     sent: list[Save] = []
-    levels = []
+    levels: list[Level] = []
+
+    last_rate = 0.0  # saves/s of the previous burst
 
     def post(connections: int, seconds: int) -> BurstRound:
-        nonlocal pool
+        nonlocal pool, last_rate
+        needed = int(last_rate * seconds * 1.5) + 4 * connections
+        if len(pool) < needed:  # a faster machine than the pool was sized for
+            pool.extend(top_up(needed - len(pool)))
         result, used = burst(
             base,
             pool,
@@ -498,6 +510,7 @@ def measure(
             raise run.BenchError(
                 f"the prepared lessons ran out ({result.reused} sent again); raise --pool"
             )
+        last_rate = result.requests / result.seconds if result.seconds else 0.0
         gone = {id(s) for s in used}
         sent.extend(used)
         pool = [s for s in pool if id(s) not in gone]
@@ -505,6 +518,11 @@ def measure(
 
     for connections in args.connections:
         level = Level(connections)
+        if levels:
+            seconds = args.warmup + args.rounds * args.duration
+            needed = int(levels[-1].saves.rps * seconds * 1.5) + 4 * connections
+            if len(pool) < needed:
+                pool.extend(top_up(needed - len(pool)))
 
         def noop(seconds: int, c: int = connections) -> run.WrkRound:
             return run.wrk(
@@ -648,7 +666,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--pool",
         type=int,
         default=2500,
-        help="lessons prepared for wrk (2500; each POSTed once; raise it for longer runs)",
+        help="lessons prepared for the first connection count (2500; each POSTed once; later "
+        "counts are topped up from the rate measured)",
     )
     parser.add_argument("--jobs", type=int, default=4, help="parallel GETs while preparing (4)")
     parser.add_argument(
@@ -758,7 +777,24 @@ def main(argv: list[str]) -> int:
             # The time and load average as the measurements start (as bench/run.py records).
             context["date"] = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M")
             context["machine"] = run.machine()
-            levels, sent = measure(base, saves, noop_session, args, work)
+            prepared = {s.key for s in saves + spare}
+
+            def top_up(count: int) -> list[Save]:
+                started = time.perf_counter()
+                with scopes_disabled():
+                    found = untaken_lessons(staff, count + len(prepared), timezone.localdate())
+                more = [s for s in found if s.key not in prepared][:count]
+                prepared.update(s.key for s in more)
+                for login in sorted({s.login for s in more} - set(teachers)):
+                    teachers[login] = Teacher(base, login, ids[login])
+                prepare_saves(base, more, teachers, args.jobs)
+                print(
+                    f"Prepared {len(more)} more forms ({time.perf_counter() - started:.0f} s)",
+                    file=sys.stderr,
+                )
+                return more
+
+            levels, sent = measure(base, saves, noop_session, args, work, top_up)
             load_after = f"{os.getloadavg()[0]:.1f}"
         successes = sum(r.requests - r.not_200 for level in levels for r in level.saves.rounds)
         with scopes_disabled():
