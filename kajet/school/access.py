@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
 from django.http import Http404
 
-from kajet.accounts.models import Role, User
+from kajet.accounts.models import Role, StaffRole, User
 from kajet.school.models import Course, SchoolClass, Student
 
 #: Staff roles that see every student of the school.
@@ -52,14 +52,32 @@ def roles_of(user: Any) -> frozenset[str]:
     elif user.kind == User.Kind.STUDENT:
         roles = frozenset({Role.STUDENT.value})
     elif user.kind == User.Kind.STAFF:
-        found = set(user.staff_roles)
-        if SchoolClass.objects.filter(homeroom_teacher=user, year__is_current=True).exists():
-            found.add(Role.HOMEROOM_TEACHER.value)
-        roles = frozenset(found)
+        roles = _staff_roles(user)
     else:
         roles = frozenset()
     user._kajet_roles = roles
     return roles
+
+
+def _staff_roles(user: User) -> frozenset[str]:
+    """A staff member's given roles and, if they lead a class this year, homeroom teacher —
+    in one query (every staff page asks), leaving ``user.staff_roles`` filled too."""
+    given = (
+        StaffRole.objects.filter(user=user)
+        .order_by()
+        .annotate(homeroom=Value(False))
+        .values_list("role", "homeroom")
+    )
+    homeroom = (
+        SchoolClass.objects.filter(homeroom_teacher=user, year__is_current=True)
+        .order_by()
+        .annotate(role=Value(Role.HOMEROOM_TEACHER.value), homeroom=Value(True))
+        .values_list("role", "homeroom")
+    )
+    rows = list(given.union(homeroom, all=True))
+    direct = frozenset(role for role, is_homeroom in rows if not is_homeroom)
+    user.__dict__["staff_roles"] = direct  # the cached_property's slot
+    return direct | {role for role, is_homeroom in rows if is_homeroom}
 
 
 def can(user: Any, action: str) -> bool:
