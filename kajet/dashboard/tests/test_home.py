@@ -116,12 +116,12 @@ def test_the_whole_request_stays_within_twelve_queries(
     assert "Sprawdzian 0" in response.content.decode() or role == "principal"
 
 
-@pytest.mark.parametrize("role", ["guardian", "student"])
-def test_family_request_within_twelve_even_with_a_cold_cache(
+@pytest.mark.parametrize("role", BUDGET_ROLES)
+def test_request_within_twelve_even_with_a_cold_cache(
     world: Any, client_for: Any, django_assert_max_num_queries: Any, role: str
 ) -> None:
-    """The lucky number is cached per school and day; even the first read of the day keeps a
-    family's page within the budget."""
+    """The lucky number is cached per school and day; even the first read of the day keeps
+    the page within the budget."""
     fill_school(world, scale=6)
     _two_children(world)
     client = client_for(world.user(role))
