@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Count, Q, QuerySet, Window
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -408,11 +409,21 @@ def unread_count(user: Any) -> int:
     known = getattr(user, _UNREAD_ON_USER, None)
     if known is not None:
         return int(known)
-    return int(
-        Delivery.objects.filter(
-            owner_id=user.pk, is_unread=True, folder=Folder.INBOX, deleted_at__isnull=True
-        ).count()
-    )
+    # Every page's navigation asks, so this is hand-written: Django takes ten times longer
+    # to compile the equivalent queryset than the database takes to answer. The terms match
+    # the partial index's condition word for word (literals, not parameters, so SQLite can
+    # use it); the school is filtered explicitly, as raw SQL bypasses django-scopes.
+    with connection.cursor() as cursor:
+        cursor.execute(_UNREAD_SQL, [user.pk, user.school_id])
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+_UNREAD_SQL = (
+    f"SELECT COUNT(*) FROM {Delivery._meta.db_table} "  # noqa: S608 (no user input)
+    "WHERE owner_id = %s AND school_id = %s "
+    f"AND deleted_at IS NULL AND folder = '{Folder.INBOX.value}' AND is_unread"
+)
 
 
 @dataclass(frozen=True)
