@@ -339,9 +339,14 @@ def with_urls(data: StudentGrades, url_of: Any) -> StudentGrades:
     mark: reversing is a large part of rendering a page with hundreds of marks)."""
     pattern = url_of(0).rsplit("0", 1)
     for subject in data.subjects:
+        graded = [subject.proposed_annual, subject.final_annual]
         for term in subject.terms:
             for mark in term.marks:
                 mark.url = f"{pattern[0]}{mark.grade.pk}{pattern[1]}"
+            graded += [term.proposed, term.final]
+        for grade in graded:
+            if grade is not None:  # term and annual grades: ``grade.url``
+                setattr(grade, "url", f"{pattern[0]}{grade.pk}{pattern[1]}")  # noqa: B010
     return data
 
 

@@ -26,7 +26,7 @@ def two_marks(world: SchoolWorld) -> list[Grade]:
 
 def test_guardian_sees_marks_average_and_terms(world: SchoolWorld, client_for: Any) -> None:
     two_marks(world)
-    Grade.objects.create(
+    proposed = Grade.objects.create(
         school=world.school,
         student=world.student,
         course=world.course,
@@ -42,6 +42,8 @@ def test_guardian_sees_marks_average_and_terms(world: SchoolWorld, client_for: A
     # (5.5·3 + 3·2) / 5 = 4.5
     assert "4,50" in body or "4.50" in body
     assert "label-proposed" in body
+    proposed_url = reverse("grades:mark", args=[proposed.pk])
+    assert f'<a href="{proposed_url}" hx-get="{proposed_url}"' in body
 
 
 def test_student_sees_own_grades(world: SchoolWorld, client_for: Any) -> None:
