@@ -9,6 +9,7 @@ normal text without restricting the schools' choice of colours.
 
 from __future__ import annotations
 
+import functools
 import re
 
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -48,6 +49,7 @@ def contrast(a: str, b: str) -> float:
     return (la + 0.05) / (lb + 0.05)
 
 
+@functools.lru_cache(maxsize=512)
 def text_colour_for(background: str) -> str:
     """Black or white, whichever is easier to read on ``background`` (white on a tie)."""
     if not is_hex_colour(background):
