@@ -39,3 +39,12 @@ def insert_fan_out(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
     return True
+
+
+def refresh_planner_statistics() -> None:
+    """``ANALYZE`` after a bulk load (the demo and bench datasets). Without statistics the
+    query planner guesses: PostgreSQL would scan whole tables until autovacuum gathers them
+    minutes later, and SQLite never gathers them on its own. A running school's database has
+    them, so the seeded one should too."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")

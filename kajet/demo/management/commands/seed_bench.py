@@ -39,6 +39,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from kajet.accounts.models import Role, User
+from kajet.core.bulk import refresh_planner_statistics
 from kajet.core.models import School
 from kajet.demo.hooks import run_data_hooks
 from kajet.school.models import Course
@@ -248,6 +249,7 @@ class Command(BaseCommand):
                 raise CommandError("Bench data is already loaded in this database.")
             started = time.perf_counter()
             logins, times = seed_bench(size, today=today, progress=self.stdout.write)
+            refresh_planner_statistics()
         path = write_bench_logins(logins)
         self.stdout.write(
             self.style.SUCCESS(

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from kajet.core.bulk import refresh_planner_statistics
 from kajet.core.models import School
 from kajet.demo.demo_data import seed_demo, write_logins
 
@@ -24,5 +25,6 @@ class Command(BaseCommand):
                 self.stdout.write("Database already has schools; demo data not loaded again.")
                 return
             logins = seed_demo(timezone.localdate())
+            refresh_planner_statistics()
         path = write_logins(logins)
         self.stdout.write(self.style.SUCCESS(f"Demo schools created; logins in {path}"))
