@@ -146,14 +146,17 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 elif _db["ENGINE"] == "django.db.backends.postgresql":
     _db["ENGINE"] = "django.db.backends.postgresql"
     _db["CONN_MAX_AGE"] = 0  # the pool below keeps connections
+    # Server-side parameters let psycopg prepare a statement that a connection runs again and
+    # again (after 5 runs): PostgreSQL then plans the pages' queries once per connection
+    # instead of on every request, where planning cost more than running them. Not for
+    # PgBouncer in transaction mode (set KAJET_DB_SERVER_BINDING=0 there).
+    _db["OPTIONS"] = {"server_side_binding": env_bool("KAJET_DB_SERVER_BINDING", True)}
     # Tests run without the pool: pooled connections held by live-server threads would keep
     # the test database open at teardown (it could not be dropped).
     if not TESTING:
-        _db["OPTIONS"] = {
-            "pool": {
-                "min_size": int(os.environ.get("KAJET_DB_POOL_MIN", "2")),
-                "max_size": int(os.environ.get("KAJET_DB_POOL_MAX", "10")),
-            }
+        _db["OPTIONS"]["pool"] = {
+            "min_size": int(os.environ.get("KAJET_DB_POOL_MIN", "2")),
+            "max_size": int(os.environ.get("KAJET_DB_POOL_MAX", "10")),
         }
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
