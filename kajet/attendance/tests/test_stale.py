@@ -5,19 +5,16 @@ transactions."""
 
 from __future__ import annotations
 
-import threading
-import time
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
 from django.urls import reverse
-from django_scopes import scopes_disabled
 
 from kajet.attendance import selectors, services, stats
 from kajet.attendance.models import AttendanceMark, Lesson
 from kajet.attendance.tests.helpers import absent, held_lesson, period, recent_weekday
 from kajet.core.models import HistoryEntry
+from kajet.testutils.concurrency import race
 from kajet.testutils.factories import SchoolWorld, StudentFactory
 
 
@@ -251,56 +248,31 @@ def test_two_concurrent_saves_of_one_lesson(world: SchoolWorld) -> None:
     kinds = _kinds(world)
     lesson, _ = held_lesson(world.course, recent_weekday(), kinds={world.student: stats.PRESENT})
     loaded = _versions(lesson)
-    first_saved = threading.Event()
-    second_started = threading.Event()
-    outcome: dict[str, Any] = {}
 
-    def first() -> None:
-        try:
-            with scopes_disabled(), transaction.atomic():
-                _save(
-                    world,
-                    Lesson.objects.get(pk=lesson.pk),
-                    {world.student.pk: kinds[stats.ABSENT].pk},
-                    loaded,
-                    actor=world.user("homeroom_teacher"),
-                )
-                first_saved.set()
-                second_started.wait(5)
-                time.sleep(0.5)  # the second transaction is now waiting on the row locks
-            outcome["first"] = "saved"
-        except Exception as error:  # pragma: no cover - reported by the assertion below
-            outcome["first"] = error
-        finally:
-            connection.close()
+    def second_read() -> Lesson:
+        theirs = Lesson.objects.get(pk=lesson.pk)
+        assert AttendanceMark.objects.get(lesson=theirs).version == 1  # not committed yet
+        return theirs
 
-    def second() -> None:
-        try:
-            first_saved.wait(5)
-            with scopes_disabled():
-                theirs = Lesson.objects.get(pk=lesson.pk)
-                assert AttendanceMark.objects.get(lesson=theirs).version == 1  # not committed yet
-                second_started.set()
-                started = time.monotonic()
-                try:
-                    _save(world, theirs, {world.student.pk: kinds[stats.LATE].pk}, loaded)
-                    outcome["second"] = "saved"
-                except services.LessonConflict as conflict:
-                    outcome["second"] = conflict
-                outcome["waited"] = time.monotonic() - started
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(10)
-    assert outcome["first"] == "saved"
-    conflict = outcome["second"]
+    outcome = race(
+        first_write=lambda: _save(
+            world,
+            Lesson.objects.get(pk=lesson.pk),
+            {world.student.pk: kinds[stats.ABSENT].pk},
+            loaded,
+            actor=world.user("homeroom_teacher"),
+        ),
+        second_read=second_read,
+        second_write=lambda theirs: _save(
+            world, theirs, {world.student.pk: kinds[stats.LATE].pk}, loaded
+        ),
+        conflict=services.LessonConflict,
+    )
+    assert outcome.first == "saved"
+    conflict = outcome.second
     assert isinstance(conflict, services.LessonConflict), conflict
     assert [s.pk for s in conflict.students] == [world.student.pk]
-    assert outcome["waited"] >= 0.3  # it really waited for the first transaction
+    assert outcome.waited >= 0.3  # it really waited for the first transaction
     mark = AttendanceMark.objects.get(lesson=lesson)
     assert (mark.type.kind, mark.version) == (stats.ABSENT, 2)
     assert HistoryEntry.objects.filter(code="attendance.mark.changed").count() == 1
