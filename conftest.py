@@ -10,17 +10,31 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.utils import translation
-from django_scopes import scopes_disabled
+from django_scopes import scope, scopes_disabled
 
 from kajet.testutils.factories import SchoolWorld, make_world
 
 
 @pytest.fixture(autouse=True)
 def _no_scope_in_tests() -> Iterator[None]:
-    # Test setup and assertions read across schools; each request still opens its own scope
-    # in SchoolScopeMiddleware (a nested scope overrides this one).
+    # Fixtures build and tear down both schools, so they run with scopes disabled; the test
+    # body gets school A's scope (pytest_runtest_call below).
     with scopes_disabled():
         yield
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """A test that uses ``world`` runs its body inside school A's scope, as a request of one of
+    its users would: a selector or service that forgets its school, or reads another school's
+    rows, fails the test instead of passing with scopes disabled. A test that has to look at
+    school B (isolation checks) opens ``scopes_disabled()`` or ``scope(school=...)`` itself;
+    each request still opens its own scope in SchoolScopeMiddleware."""
+    world = getattr(item, "funcargs", {}).get("world")
+    if world is None:
+        return (yield)
+    with scope(school=world.school.pk):
+        return (yield)
 
 
 @pytest.fixture(autouse=True)

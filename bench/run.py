@@ -5,11 +5,12 @@ server.
 
 Steps: a fresh SQLite database in a temporary var dir (or a fresh PostgreSQL database with
 ``--database-url``), migrate, ``seed_bench --size``, collectstatic; gunicorn
-(``config.wsgi:application``, DEBUG off) on 127.0.0.1 and a free port; sign-in through the real
-form as each role; then for each role: rounds of wrk on ``/bench/noop`` and on the page,
-alternating (noop, page, noop, page, ...), with the session cookie. Prints a Markdown row per
-role and appends it to bench/RESULTS.md (``--no-record`` to skip). The server is always
-stopped at the end. Only loopback addresses are used. See bench/README.md.
+(``bench.floor_wsgi:application``: Kajet's ``config.wsgi`` plus the bare-Django floor
+``/bench/floor``; DEBUG off) on 127.0.0.1 and a free port; sign-in through the real form as each
+role; then for each role: rounds of wrk on ``/bench/floor``, ``/bench/noop`` and the page,
+alternating (floor, noop, page, floor, ...), with the session cookie. Prints a Markdown row per
+role and appends it to bench/RESULTS.md under a new dated heading (``--no-record`` to skip).
+The server is always stopped at the end. Only loopback addresses are used. See bench/README.md.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ LUA = BENCH_DIR / "wrk_report.lua"
 PYTHON = ROOT / ".venv" / "bin" / "python"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 NOOP = "/bench/noop"
+FLOOR = "/bench/floor"  # bench/floor_wsgi.py: a plain Django view, no middleware
 FAMILY_ROLES = {"guardian", "student"}
 HOST = "127.0.0.1"
 
@@ -57,6 +59,15 @@ RESULTS_HEADER = """\
 | noop req/s | noop p50/p95 ms | page req/s | page p50/p95 ms | page/noop | queries noop/page \
 | command |
 |---|---|---|---|---|---|---|---|---|---|---:|---:|---:|---:|---:|---:|---|
+"""
+
+
+#: run.py's table (since the floor column); RESULTS_HEADER stays for attendance_burst.py.
+FLOOR_HEADER = """\
+| date (UTC) | commit | machine | dataset | db | server | scenario | role | path | wrk \
+| floor req/s | noop req/s | noop p50/p95 ms | page req/s | page p50/p95 ms | page/noop \
+| page/floor | queries noop/page | command |
+|---|---|---|---|---|---|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|
 """
 
 
@@ -149,6 +160,10 @@ def server_env(var_dir: Path, database_url: str | None) -> dict[str, str]:
     }
     env["KAJET_VAR_DIR"] = str(var_dir)
     env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    # A handful of benchmark users make thousands of requests a minute: the rate limits'
+    # counters still run on every request, with ceilings no benchmark reaches.
+    for name in ("KAJET_RATE_USER_WRITES", "KAJET_RATE_USER_API", "KAJET_RATE_SCHOOL_WRITES"):
+        env.setdefault(name, "1000000/s")
     if database_url:
         env["DATABASE_URL"] = database_url
     return env
@@ -176,7 +191,7 @@ def production_server(env: dict[str, str], *, workers: int, log: Path) -> Iterat
         process = subprocess.Popen(
             [
                 str(GUNICORN),
-                "config.wsgi:application",
+                "bench.floor_wsgi:application",
                 "--bind",
                 f"{HOST}:{port}",
                 "--workers",
@@ -400,8 +415,8 @@ def wrk(url: str, *, session: str, seconds: int, connections: int, threads: int)
 
 def measure(
     base: str, path: str, *, session: str, args: argparse.Namespace
-) -> tuple[Series, Series]:
-    """Warm-up, then rounds alternating noop and page; returns (noop, page)."""
+) -> tuple[Series, Series, Series]:
+    """Warm-up, then rounds alternating floor, noop and page; returns (floor, noop, page)."""
 
     def load(target: str, seconds: int) -> WrkRound:
         return wrk(
@@ -413,11 +428,12 @@ def measure(
         )
 
     if args.warmup:
+        load(FLOOR, args.warmup)
         load(NOOP, args.warmup)
         load(path, args.warmup)
-    noop, page = Series(), Series()
+    floor, noop, page = Series(), Series(), Series()
     for number in range(1, args.rounds + 1):
-        for series, target in ((noop, NOOP), (page, path)):
+        for series, target in ((floor, FLOOR), (noop, NOOP), (page, path)):
             result = load(target, args.duration)
             series.rounds.append(result)
             rps = result.requests / result.seconds
@@ -426,7 +442,7 @@ def measure(
                 f"  p50 {result.p50_ms:6.1f} ms  p95 {result.p95_ms:6.1f} ms",
                 file=sys.stderr,
             )
-    return noop, page
+    return floor, noop, page
 
 
 # --- Reporting -----------------------------------------------------------------------------
@@ -437,6 +453,7 @@ class Row:
     scenario: Scenario
     role: str
     path: str
+    floor: Series
     noop: Series
     page: Series
     queries: tuple[int, int] | None
@@ -444,7 +461,8 @@ class Row:
 
 def markdown_row(row: Row, *, args: argparse.Namespace, context: dict[str, str]) -> str:
     ratio = row.page.rps / row.noop.rps if row.noop.rps else 0.0
-    invalid = row.noop.failures + row.page.failures
+    floor_ratio = row.page.rps / row.floor.rps if row.floor.rps else 0.0
+    invalid = row.floor.failures + row.noop.failures + row.page.failures
     queries = f"{row.queries[0]}/{row.queries[1]}" if row.queries else "-"
     cells = [
         context["date"],
@@ -457,21 +475,27 @@ def markdown_row(row: Row, *, args: argparse.Namespace, context: dict[str, str])
         row.role,
         f"`{row.path}`",
         f"{args.connections}c/{args.threads}t {args.rounds}×{args.duration}s",
+        f"{row.floor.rps:.0f}",
         f"{row.noop.rps:.0f}",
         f"{row.noop.p50:.1f}/{row.noop.p95:.1f}",
         f"{row.page.rps:.0f}",
         f"{row.page.p50:.1f}/{row.page.p95:.1f}",
         f"{ratio:.2f}" + (f" INVALID ({invalid} errors/non-200)" if invalid else ""),
+        f"{floor_ratio:.3f}",
         queries,
         f"`{context['command']}`",
     ]
     return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
 
 
-def record(lines: list[str]) -> None:
+def record(lines: list[str], *, context: dict[str, str]) -> None:
+    """Appends the rows under a heading of their own (the floor columns differ from the
+    older tables of RESULTS.md)."""
     if not RESULTS.exists():
-        RESULTS.write_text("# Benchmark results\n\n" + RESULTS_HEADER)
+        RESULTS.write_text("# Benchmark results\n")
     with RESULTS.open("a") as results:
+        results.write(f"\n### {context['date']}: bench/run.py ({context['db']})\n\n")
+        results.write(FLOOR_HEADER)
         for line in lines:
             results.write(line + "\n")
 
@@ -488,7 +512,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help=f"comma-separated scenario names: {', '.join(SCENARIOS)}",
     )
     parser.add_argument("--role", help="comma-separated roles (default: the scenario's roles)")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds of noop+page (default 3)")
+    parser.add_argument("--rounds", type=int, default=3, help="floor+noop+page rounds (3)")
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run (10)")
     parser.add_argument("--warmup", type=int, default=3, help="warm-up seconds per target (3)")
     parser.add_argument("--connections", type=int, default=8)
@@ -553,7 +577,7 @@ def main(argv: list[str]) -> int:
                     session = sign_in(
                         base, login=login["login"], password=login["password"], role=role
                     )
-                    for target in (NOOP, path):
+                    for target in (FLOOR, NOOP, path):
                         status = get_status(base + target, session)
                         if status != 200:
                             raise BenchError(f"{target} as {role}: HTTP {status} (expected 200)")
@@ -564,13 +588,13 @@ def main(argv: list[str]) -> int:
                         paths=[NOOP, path],
                     )
                     print(f"{scenario.name} as {role}: {path}", file=sys.stderr)
-                    noop, page = measure(base, path, session=session, args=args)
-                    row = Row(scenario, role, path, noop, page, (noop_q, page_q))
+                    floor, noop, page = measure(base, path, session=session, args=args)
+                    row = Row(scenario, role, path, floor, noop, page, (noop_q, page_q))
                     line = markdown_row(row, args=args, context=context)
                     print(line)
                     lines.append(line)
         if not args.no_record:
-            record(lines)
+            record(lines, context=context)
             print(f"Appended {len(lines)} row(s) to {RESULTS.relative_to(ROOT)}", file=sys.stderr)
         return 0
     except BenchError as error:

@@ -71,23 +71,33 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "kajet.core",
     "kajet.accounts",
+    "kajet.portal",
     "kajet.school",
     "kajet.notifications",
+    "kajet.audit",
     "kajet.timetable",
     "kajet.grades",
     "kajet.messaging",
     "kajet.homework",
     "kajet.noticeboard",
     "kajet.attendance",
+    "kajet.remarks",
+    "kajet.polls",
+    "kajet.meetings",
     "kajet.feeds",
     "kajet.dashboard",
+    "kajet.records",
+    "kajet.support",
     "kajet.demo",
     "kajet.api",
 ]
 
 MIDDLEWARE = [
     "kajet.core.middleware.RequestSizeLimitMiddleware",
+    "kajet.core.middleware.CleanInputMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kajet.core.middleware.LanguageMiddleware",
@@ -96,6 +106,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "kajet.accounts.middleware.SessionGuardMiddleware",
     "kajet.core.middleware.SchoolScopeMiddleware",
+    "kajet.accounts.ratelimit.RateLimitMiddleware",
+    "kajet.accounts.idempotency.FormKeyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -117,6 +129,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "kajet.core.context_processors.navigation",
             ],
+            "builtins": ["kajet.accounts.templatetags.form_key"],
         },
     }
 ]
@@ -124,7 +137,10 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 DEFAULT_SQLITE = f"sqlite:///{VAR_DIR / 'kajet.sqlite3'}"
 DATABASE_URL = os.environ.get("DATABASE_URL", DEFAULT_SQLITE)
-_db: dict[str, Any] = dict(dj_database_url.parse(DATABASE_URL))
+try:
+    _db: dict[str, Any] = dict(dj_database_url.parse(DATABASE_URL))
+except ValueError as error:  # an unknown scheme or a malformed URL (never echo the URL)
+    raise ImproperlyConfigured(f"DATABASE_URL is not a database URL ({error}).") from None
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside the single writer; IMMEDIATE transactions take the write
     # lock up front so concurrent writers wait (busy timeout) instead of failing mid-way.
@@ -210,20 +226,40 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Sign-in throttling: this many failures for one login within the window lock it.
-KAJET_SIGNIN_MAX_FAILURES = 10
-KAJET_SIGNIN_WINDOW_MINUTES = 15
-KAJET_SIGNIN_LOCK_MINUTES = 15
-# Failures from one address (any login) within the window before the address is throttled.
-KAJET_SIGNIN_MAX_FAILURES_PER_IP = 50
+# Sign-in locks (kajet.accounts.lockout; README "Sign-in locks"). Per login and address: the
+# first FREE failures cost nothing, then each failure makes the next try wait DELAY seconds,
+# doubled every time, at most LOCK_MINUTES. Per login from all addresses: ACCOUNT_CEILING
+# failures within MEMORY_HOURS lock it for addresses it has never signed in from (within
+# KNOWN_ADDRESS_DAYS). Per address: ADDRESS_CEILING failures within an hour throttle it for
+# logins it has never signed in.
+KAJET_SIGNIN_FREE_FAILURES = int(os.environ.get("KAJET_SIGNIN_FREE_FAILURES", "5"))
+KAJET_SIGNIN_DELAY_SECONDS = int(os.environ.get("KAJET_SIGNIN_DELAY_SECONDS", "30"))
+KAJET_SIGNIN_LOCK_MINUTES = int(os.environ.get("KAJET_SIGNIN_LOCK_MINUTES", "15"))
+KAJET_SIGNIN_MEMORY_HOURS = int(os.environ.get("KAJET_SIGNIN_MEMORY_HOURS", "24"))
+KAJET_SIGNIN_ACCOUNT_CEILING = int(os.environ.get("KAJET_SIGNIN_ACCOUNT_CEILING", "100"))
+KAJET_SIGNIN_ADDRESS_CEILING = int(os.environ.get("KAJET_SIGNIN_ADDRESS_CEILING", "200"))
+KAJET_SIGNIN_KNOWN_ADDRESS_DAYS = int(os.environ.get("KAJET_SIGNIN_KNOWN_ADDRESS_DAYS", "90"))
 # API tokens: absolute lifetime and the idle time after which an unused token dies.
 KAJET_TOKEN_DAYS = int(os.environ.get("KAJET_TOKEN_DAYS", "90"))
 KAJET_TOKEN_IDLE_DAYS = int(os.environ.get("KAJET_TOKEN_IDLE_DAYS", "30"))
+# Portal accounts (Konto Kajet): the activation link's life (an unactivated registration is
+# deleted after it), the portal session's idle limit, and the shorter one of a session started
+# with "public computer".
+KAJET_PORTAL_ACTIVATION_DAYS = 14
+KAJET_PORTAL_IDLE_MINUTES = int(os.environ.get("KAJET_PORTAL_IDLE_MINUTES", "60"))
+KAJET_PUBLIC_IDLE_MINUTES = int(os.environ.get("KAJET_PUBLIC_IDLE_MINUTES", "10"))
+# Forgotten password: every answer of the request form takes this long (known and unknown
+# addresses alike); links asked for per address and per network within an hour.
+KAJET_RESET_ANSWER_SECONDS = float(os.environ.get("KAJET_RESET_ANSWER_SECONDS", "0.4"))
+KAJET_RESET_PER_ADDRESS_HOUR = 3
+KAJET_RESET_PER_NETWORK_HOUR = 30
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "pl"
 LANGUAGES = [("pl", _("Polish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "kajet" / "locale"]
+# One date style in both languages: 4 grudnia 2026, 4.12.2026, 14:05 (kajet/core/formats).
+FORMAT_MODULE_PATH = ["kajet.core.formats"]
 TIME_ZONE = "Europe/Warsaw"
 USE_I18N = True
 USE_TZ = True
@@ -264,6 +300,19 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Kajet <kajet@localhost>")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+# The public address of this Kajet, for links in e-mails.
+KAJET_BASE_URL = os.environ.get("KAJET_BASE_URL", "http://127.0.0.1:8000")
+
+# --- Notifications: Web Push and absence alerts -----------------------------------------------
+# VAPID key (PEM) for Web Push; without the variable the file is read (`make run` writes it).
+KAJET_VAPID_PRIVATE_KEY = os.environ.get("KAJET_VAPID_PRIVATE_KEY", "")
+KAJET_VAPID_PRIVATE_KEY_FILE = os.environ.get(
+    "KAJET_VAPID_PRIVATE_KEY_FILE", str(VAR_DIR / "vapid_private.pem")
+)
+KAJET_VAPID_SUBJECT = os.environ.get("KAJET_VAPID_SUBJECT", "mailto:kajet@localhost")
+# Absences of one student and day are gathered this long before the guardians' alert.
+KAJET_ABSENCE_ALERT_MINUTES = int(os.environ.get("KAJET_ABSENCE_ALERT_MINUTES", "10"))
 
 # --- Background work ------------------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
@@ -272,11 +321,41 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 # Scheduled jobs (run by `celery -A config worker -B` in production).
 CELERY_BEAT_SCHEDULE = {
+    "school-graduates-close": {
+        "task": "school.graduates_close",
+        "schedule": crontab(hour=2, minute=15),
+    },
+    "notifications-sweep": {
+        "task": "notifications.sweep",
+        "schedule": 60.0,
+    },
     "timetable-lucky-numbers": {
         "task": "timetable.lucky_numbers_predraw",
         "schedule": crontab(hour=15, minute=0),
     },
+    "portal-purge-unactivated": {
+        "task": "portal.purge_unactivated",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    "portal-extras-trial-warnings": {
+        "task": "portal.extras_trial_warnings",
+        "schedule": crontab(hour=9, minute=0),
+    },
+    "audit-retention": {
+        "task": "audit.retention",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }
+
+# --- Retention (kajet.audit.retention; README "Retention") -----------------------------------
+# Days each kind of data is kept; the daily job (and `manage.py retention`) deletes older rows.
+KAJET_RETENTION_SIGN_IN_DAYS = int(os.environ.get("KAJET_RETENTION_SIGN_IN_DAYS", "365"))
+KAJET_RETENTION_SESSION_DAYS = int(os.environ.get("KAJET_RETENTION_SESSION_DAYS", "90"))
+KAJET_RETENTION_DELIVERY_DAYS = int(os.environ.get("KAJET_RETENTION_DELIVERY_DAYS", "180"))
+KAJET_RETENTION_ACCESS_LOG_DAYS = int(os.environ.get("KAJET_RETENTION_ACCESS_LOG_DAYS", "730"))
+# Students who left this long ago are only reported (five years: the class registers' archival
+# period); deleting their data is the school's decision.
+KAJET_RETENTION_LEFT_STUDENT_DAYS = int(os.environ.get("KAJET_RETENTION_LEFT_STUDENT_DAYS", "1827"))
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -285,11 +364,25 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "kajet.api.schema.KajetAutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["kajet.api.parsers.JSONParser"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_THROTTLE_CLASSES": ["kajet.api.throttles.KajetRateThrottle"],
 }
+
+# --- Rate limits for signed-in users (kajet.accounts.ratelimit; README "Rate limits") ----------
+# "N/s", "N/m" or "N/h" per user (writes: POST, PUT, PATCH, DELETE on pages and the API; api:
+# every API request) and per school (all its users' writes). Counted in the cache: Redis with
+# REDIS_URL, shared by every app instance.
+KAJET_RATE_LIMITS = {
+    "user_write": os.environ.get("KAJET_RATE_USER_WRITES", "60/m"),
+    "user_api": os.environ.get("KAJET_RATE_USER_API", "600/m"),
+    "school_write": os.environ.get("KAJET_RATE_SCHOOL_WRITES", "3000/m"),
+}
+# A cache that does not answer lets requests through (it is not a security boundary; sign-in
+# throttling is kept in the database).
+RATELIMIT_FAIL_OPEN = True
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kajet API",
     "DESCRIPTION": "The open API of Kajet, the school e-register.",
@@ -299,6 +392,11 @@ SPECTACULAR_SETTINGS = {
     # The interactive docs are served from our own static files, not a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Several components have a "kind" field with different choices: name the remark's.
+    "ENUM_NAME_OVERRIDES": {
+        "RemarkKindEnum": "kajet.remarks.models.Kind",
+        "PollQuestionKindEnum": "kajet.polls.models.QuestionKind",
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------
@@ -308,6 +406,42 @@ KAJET_HTTPS = env_bool("KAJET_HTTPS")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts only from Kajet's own static files — no inline
+# script, no on* attribute, no eval (HTMX runs with allowEval off). Inline style *attributes*
+# stay allowed for the school-chosen colours of grade categories and attendance types; style
+# elements and style sheets only from 'self'. README "Security headers" lists the whole set.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-elem": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Permissions-Policy (django-permissions-policy): a register needs none of these features.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "usb": [],
+}
 if KAJET_HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True

@@ -2,5 +2,8 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from kajet.core.startup import start_or_exit
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-application = get_wsgi_application()
+# Bad configuration stops the process here with one line, never at the first request.
+application = start_or_exit(get_wsgi_application)

@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 
 from kajet.testutils import browser as helpers
+from kajet.testutils.push import push_service, vapid_key  # noqa: F401  (fixtures)
+from kajet.testutils.smtp import smtp_server  # noqa: F401  (fixture)
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

@@ -118,7 +118,7 @@ class Schools:
 
 
 def _seeded(world: SchoolWorld) -> Any:
-    from kajet.school.seeding import SeededSchool
+    from kajet.demo.seeding.school import SeededSchool
 
     staff = [u for u in world.users.values() if u.kind == User.Kind.STAFF]
     return SeededSchool(
@@ -211,6 +211,7 @@ ID_KWARGS: dict[str, Getter] = {
     "staff_id": lambda s: s.world.user("teacher"),
     "guardian_id": lambda s: s.world.user("guardian"),
     "user_id": lambda s: s.world.user("teacher"),
+    "login_id": lambda s: s.world.user("teacher"),
     "device_id": lambda s: s.device,
 }
 
@@ -246,13 +247,87 @@ def _school_defined_type(side: Side) -> Any:
     )
 
 
+def _signed_archive(side: Side) -> Any:
+    """A signed year-end archive with its ZIP (only a signed one can be downloaded)."""
+    from django.core.files.base import ContentFile
+
+    model = apps.get_model("records.YearArchive")
+    found = model._default_manager.filter(school_id=side.school_id, status="signed").first()
+    if found is not None:
+        return found
+    archive = model(
+        school_id=side.school_id,
+        year=side.world.year,
+        requested_by=side.world.user("principal"),
+        status="signed",
+    )
+    archive.file.save("walk.zip", ContentFile(b"PK\x05\x06" + bytes(18)), save=False)
+    archive.save()
+    return archive
+
+
+def _poll_asking_the_guardian(side: Side) -> Any:
+    """A poll that asks the world's guardian (only those asked may answer it)."""
+    poll_model = apps.get_model("polls.Poll")
+    recipient = apps.get_model("polls.PollRecipient")
+    guardian = side.world.user("guardian")
+    found = recipient._default_manager.filter(school_id=side.school_id, user=guardian).first()
+    if found is not None:
+        return found.poll
+    poll = poll_model._default_manager.create(
+        school_id=side.school_id,
+        author=side.world.user("teacher"),
+        title="Walk",
+        audience="class",
+        school_class=side.world.school_class,
+        families="guardians",
+        deadline=TODAY + datetime.timedelta(days=7),
+    )
+    recipient._default_manager.create(school_id=side.school_id, poll=poll, user=guardian)
+    return poll
+
+
 #: (route name, kwarg) → the object, where the kwarg name alone does not say what it is.
+_SLOTS_MADE = iter(range(1, 10_000))
+
+
+def _consultation_slot(side: Side, *, booked: bool = False) -> Any:
+    """A future slot of the world's teacher (free, or booked by the world's guardian — only
+    they may cancel it); a new one each time, on its own day, since walking books and
+    cancels."""
+    slot_model = apps.get_model("meetings.ConsultationSlot")
+    n = next(_SLOTS_MADE)
+    slot = slot_model._default_manager.create(
+        school_id=side.school_id,
+        teacher=side.world.user("teacher"),
+        date=timezone.localdate() + datetime.timedelta(days=2 + n),
+        starts_at=datetime.time(16, 0),
+        ends_at=datetime.time(16, 10),
+    )
+    if booked:
+        apps.get_model("meetings.ConsultationBooking")._default_manager.create(
+            school_id=side.school_id,
+            slot=slot,
+            guardian=side.world.user("guardian"),
+            teacher=slot.teacher,
+            date=slot.date,
+        )
+    return slot
+
+
 ROUTE_KWARGS: dict[tuple[str, str], Getter] = {
     ("attendance:attachment", "excuse_id"): _with_file("attendance.Excuse"),
     ("attendance:withdraw", "excuse_id"): _excuse_sent_by_guardian,
     ("api:attendance-withdraw", "excuse_id"): _excuse_sent_by_guardian,
     ("attendance:type_edit", "type_id"): _school_defined_type,
     ("attendance:type_state", "type_id"): _school_defined_type,
+    ("records:archive_download", "archive_id"): _signed_archive,
+    ("api:poll-answer", "poll_id"): _poll_asking_the_guardian,
+    ("meetings:book", "slot_id"): _consultation_slot,
+    ("meetings:slot_remove", "slot_id"): _consultation_slot,
+    ("meetings:cancel", "slot_id"): lambda side: _consultation_slot(side, booked=True),
+    ("api:consultation-slot-book", "slot_id"): _consultation_slot,
+    ("api:consultation-slot-cancel", "slot_id"): lambda side: _consultation_slot(side, booked=True),
 }
 
 #: Arguments that are not object ids: a fixed, valid value (by converter: int or str).
@@ -382,32 +457,30 @@ def _world_object(model: type[models.Model], field_name: str, side: Side) -> Any
     return None
 
 
+#: A plain valid value per field type, most specific type first (an EmailField is a
+#: CharField, a DateTimeField a DateField).
+_PLAIN_VALUES: list[tuple[type | tuple[type, ...], Any]] = [
+    (models.FileField, lambda f: ContentFile(b"walk", name="walk.txt")),
+    (models.EmailField, lambda f: "walk@example.pl"),
+    ((models.CharField, models.TextField), lambda f: "Walk"[: f.max_length or 4]),
+    (models.BooleanField, lambda f: False),
+    ((models.IntegerField, models.DecimalField, models.FloatField), lambda f: 1),
+    (models.DateTimeField, lambda f: timezone.now()),
+    (models.DateField, lambda f: TODAY),
+    (models.TimeField, lambda f: datetime.time(8, 0)),
+    (models.JSONField, lambda f: {}),
+    (models.GenericIPAddressField, lambda f: "127.0.0.1"),
+    (models.UUIDField, lambda f: uuid.uuid4()),
+]
+
+
 def _value_for(f: models.Field) -> Any:
     """A valid value for a required field without a default."""
     if f.choices:
         return f.choices[0][0]
-    if isinstance(f, models.FileField):
-        return ContentFile(b"walk", name="walk.txt")
-    if isinstance(f, models.EmailField):
-        return "walk@example.pl"
-    if isinstance(f, models.CharField | models.TextField):
-        return "Walk"[: f.max_length or 4]
-    if isinstance(f, models.BooleanField):
-        return False
-    if isinstance(f, models.IntegerField | models.DecimalField | models.FloatField):
-        return 1
-    if isinstance(f, models.DateTimeField):
-        return timezone.now()
-    if isinstance(f, models.DateField):
-        return TODAY
-    if isinstance(f, models.TimeField):
-        return datetime.time(8, 0)
-    if isinstance(f, models.JSONField):
-        return {}
-    if isinstance(f, models.GenericIPAddressField):
-        return "127.0.0.1"
-    if isinstance(f, models.UUIDField):
-        return uuid.uuid4()
+    for kinds, make in _PLAIN_VALUES:
+        if isinstance(f, kinds):
+            return make(f)
     raise TypeError(f"cannot make up a value for {f.model.__name__}.{f.name} ({type(f).__name__})")
 
 
@@ -447,8 +520,8 @@ def autocreate(
 def _missing(route: Route, kwarg: str, side: Side) -> AssertionError:
     model = _model_for(kwarg, route.app)
     detail = (
-        f"no {model.__name__} of the school exists (seed one in {model._meta.app_label}/"
-        "seeding.py or map it)"
+        f"no {model.__name__} of the school exists (seed one in kajet/demo/seeding/"
+        f"{model._meta.app_label}.py or map it)"
         if model is not None
         else "no model matches the name"
     )

@@ -23,6 +23,7 @@ class Route:
     name: str  # "namespace:name", or "" for an unnamed pattern
     kwargs: tuple[tuple[str, str], ...]  # (kwarg, converter name as in the route: "int", …)
     app: str  # the Kajet app whose view serves it ("" for third-party views)
+    converters: tuple[str, ...] = ()  # the converter names as written (``id``, ``int``, …)
 
     @property
     def is_api(self) -> bool:
@@ -66,8 +67,13 @@ def walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator
             yield Route(
                 route=route,
                 name=name,
-                kwargs=tuple((m["name"], m["conv"] or "str") for m in _PART.finditer(route)),
+                # ``id`` (kajet.core.converters) is an int converter for the walkers.
+                kwargs=tuple(
+                    (m["name"], "int" if m["conv"] == "id" else m["conv"] or "str")
+                    for m in _PART.finditer(route)
+                ),
                 app=_view_app(entry.callback),
+                converters=tuple(m["conv"] or "str" for m in _PART.finditer(route)),
             )
 
 
@@ -76,7 +82,7 @@ def all_routes() -> list[Route]:
 
 
 #: URLs without arguments that carry no school data (the OpenAPI schema is built from code).
-NO_DATA = {"api-schema", "api-docs", "healthz", "noop", "set_language"}
+NO_DATA = {"api-schema", "api-docs", "favicon", "healthz", "noop", "set_language"}
 
 
 def plain_routes() -> list[Route]:

@@ -8,6 +8,7 @@ from django.contrib.auth.backends import BaseBackend
 from django.http import HttpRequest
 
 from kajet.accounts.models import User
+from kajet.accounts.passwords import password_matches_equal_time
 
 
 class LoginBackend(BaseBackend):
@@ -18,16 +19,22 @@ class LoginBackend(BaseBackend):
         password: str | None = None,
         **kwargs: Any,
     ) -> User | None:
+        """The user whose login and password match, else None — in one time class for
+        unknown logins, logins turned off, slip passwords and chosen passwords alike
+        (``kajet.accounts.passwords``)."""
         if not login or password is None:
             return None
-        try:
-            user = User.objects.select_related("school").get(login=login)
-        except User.DoesNotExist:
-            # Spend the same time as a real check so timing does not reveal valid logins.
-            User().set_password(password)
-            return None
-        if user.check_password(password) and user.is_active:
-            return user
+        user = User.objects.select_related("school").filter(login=login).first()
+
+        def rehash(raw: str) -> None:
+            assert user is not None
+            user.set_password(raw)
+            user.save(update_fields=["password"])
+
+        encoded = user.password if user is not None else None
+        if password_matches_equal_time(encoded=encoded, password=password, setter=rehash):
+            assert user is not None
+            return user if user.is_active else None
         return None
 
     def get_user(self, user_id: Any) -> User | None:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kajet.accounts.devices import describe_user_agent
+from kajet.core.collation import POLISH
 from kajet.core.models import School, TenantModel
 
 
@@ -75,8 +76,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         School, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
     kind = models.CharField(_("account kind"), max_length=10, choices=Kind.choices)
-    first_name = models.CharField(_("first name"), max_length=100)
-    last_name = models.CharField(_("last name"), max_length=100)
+    first_name = models.CharField(_("first name"), max_length=100, db_collation=POLISH)
+    last_name = models.CharField(_("last name"), max_length=100, db_collation=POLISH)
     email = models.EmailField(_("e-mail"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(default=False)  # Django admin access (operators only)
@@ -105,6 +106,21 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def sort_name(self) -> str:
         return f"{self.last_name} {self.first_name}".strip()
+
+    @property
+    def school_pk(self) -> int:
+        """The school's id for code that only school logins reach (pages and API calls with
+        school data: their scope was opened from it). Operators have no school."""
+        if self.school_id is None:
+            raise LookupError("an operator has no school")
+        return self.school_id
+
+    @property
+    def own_school(self) -> School:
+        """The school (loaded with the user) for code that only school logins reach."""
+        if self.school is None:
+            raise LookupError("an operator has no school")
+        return self.school
 
     @property
     def is_family(self) -> bool:
@@ -148,6 +164,7 @@ class SignInAttempt(models.Model):
         THROTTLED = "throttled", _("too many attempts from this address")
         BAD_OTP = "bad_otp", _("wrong two-factor code")
         PASSWORD_OK = "password_ok", _("password accepted, waiting for two-factor code")
+        UNLOCKED = "unlocked", _("unlocked by the school office")
 
     login = models.CharField(max_length=64)
     user = models.ForeignKey(
@@ -157,7 +174,7 @@ class SignInAttempt(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
     result = models.CharField(max_length=20, choices=Result.choices)
-    via = models.CharField(max_length=10, default="web")  # web | api
+    via = models.CharField(max_length=10, default="web")  # web | api | office (unlock)
 
     class Meta:
         indexes = [
@@ -218,3 +235,27 @@ class TotpDevice(models.Model):
 
     def __str__(self) -> str:
         return f"TOTP of user {self.user_id}"
+
+
+class IdempotentWrite(models.Model):
+    """One write of one user under one key (an API ``Idempotency-Key`` header or a page form's
+    one-time key): what was asked (a hash of method, path and body) and the answer given,
+    stored in the write's own transaction; kept a day (``kajet.accounts.idempotency``)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE)
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField(default=0)  # 0 while the write runs
+    content_type = models.CharField(max_length=100, blank=True)
+    content = models.BinaryField(default=b"")
+    location = models.CharField(max_length=500, blank=True)  # a page's redirect after success
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotent_write_unique_key")
+        ]
+        indexes = [models.Index(fields=["created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key}"

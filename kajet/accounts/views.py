@@ -71,7 +71,7 @@ def signin(request: HttpRequest) -> HttpResponse:
             request.session["kajet_pending_next"] = _safe_next(request)
             request.session["kajet_pending_at"] = time.time()
             return redirect("accounts:signin_otp")
-        error = services.refusal_message(result.result)
+        error = services.refusal_message(result.result, result.until)
     status = 200 if not error else 400
     return render(
         request,
@@ -114,7 +114,7 @@ def signin_otp(request: HttpRequest) -> HttpResponse:
             # Start again from the password: a locked login cannot keep guessing codes.
             for key in services.PENDING_KEYS:
                 request.session.pop(key, None)
-        error = services.refusal_message(result.result)
+        error = services.refusal_message(result.result, result.until)
     return render(
         request,
         "accounts/signin_otp.html",
@@ -139,10 +139,11 @@ def password_change(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         services.password_change(user=user, new_password=form.cleaned_data["new_password"])
-        remaining = services.session_after_password_change(request=request, user=user)
-        messages.success(request, _("Your password has been changed."))
-        if remaining:
-            return redirect(f"{reverse('accounts:sessions')}?po_zmianie=1")
+        services.session_after_password_change(request=request, user=user)
+        messages.success(
+            request,
+            _("Your password has been changed. Your other browsers and apps have been signed out."),
+        )
         return redirect("dashboard:home")
     return render(
         request,
@@ -164,7 +165,6 @@ def sessions(request: HttpRequest) -> HttpResponse:
         {
             "devices": devices,
             "current_key": current_key,
-            "after_password_change": request.GET.get("po_zmianie") == "1",
             "last_sign_in": services.last_successful_sign_in(user),
             "recent_attempts": services.sign_in_history(user, limit=5),
         },

@@ -13,13 +13,16 @@ from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 
-from kajet.api.base import ScopedAPIView
+from kajet.accounts.models import User
+from kajet.api.base import AuthedAPIRequest, ScopedAPIView
+from kajet.api.fields import IdField, IdListField, unique_rows
 from kajet.api.serializers import ErrorOutput
 from kajet.attendance import access, selectors, services
 from kajet.attendance.models import Excuse, Lesson
+from kajet.audit.services import access_log_view
+from kajet.core.numbers import parse_id
 from kajet.school.access import access_student
 
 # --- Serializers (input and output apart) ----------------------------------------------------
@@ -38,41 +41,41 @@ class AttendanceTypeOutput(serializers.Serializer):
 
 
 class AttendanceDayLessonOutput(serializers.Serializer):
-    course_id = serializers.IntegerField()
-    period_id = serializers.IntegerField()
+    course_id = IdField()
+    period_id = IdField()
     period_number = serializers.IntegerField()
     subject = serializers.CharField(source="subject_name")
     target = serializers.CharField(source="target_name")
     status = serializers.CharField(help_text="normal, substitution, moved_in or extra")
-    lesson_id = serializers.IntegerField(source="lesson.pk", allow_null=True, default=None)
+    lesson_id = IdField(source="lesson.pk", allow_null=True, default=None)
     topic = serializers.CharField(source="lesson.topic", allow_null=True, default=None)
 
 
 class AttendanceSheetRowOutput(serializers.Serializer):
-    student_id = serializers.IntegerField()
+    student_id = IdField()
     name = serializers.CharField()
     class_number = serializers.IntegerField()
-    type_id = serializers.IntegerField()
+    type_id = IdField()
     version = serializers.IntegerField(allow_null=True)
 
 
 class AttendanceSheetOutput(serializers.Serializer):
-    lesson_id = serializers.IntegerField(allow_null=True)
-    course_id = serializers.IntegerField()
+    lesson_id = IdField(allow_null=True)
+    course_id = IdField()
     date = serializers.DateField()
-    period_id = serializers.IntegerField()
+    period_id = IdField()
     topic = serializers.CharField()
     types = AttendanceTypeOutput(many=True)
     students = AttendanceSheetRowOutput(many=True)
 
 
 class AttendanceMarkInput(serializers.Serializer):
-    student_id = serializers.IntegerField()
-    type_id = serializers.IntegerField()
+    student_id = IdField()
+    type_id = IdField()
 
 
 class AttendanceVersionInput(serializers.Serializer):
-    student_id = serializers.IntegerField()
+    student_id = IdField()
     version = serializers.IntegerField(min_value=1)
 
 
@@ -88,6 +91,12 @@ class AttendanceSheetInput(serializers.Serializer):
             "whose version was null). When any mark changed since, nothing is saved: 409."
         ),
     )
+
+    def validate_marks(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return unique_rows(rows, "student_id")
+
+    def validate_versions(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return unique_rows(rows, "student_id")
 
 
 class AttendanceConflictOutput(serializers.Serializer):
@@ -121,7 +130,7 @@ class AttendanceSubjectStatsOutput(serializers.Serializer):
 
 
 class StudentAttendanceOutput(serializers.Serializer):
-    student_id = serializers.IntegerField()
+    student_id = IdField()
     threshold_percent = serializers.IntegerField()
     total = AttendanceSummaryOutput()
     subjects = AttendanceSubjectStatsOutput(many=True)
@@ -130,7 +139,7 @@ class StudentAttendanceOutput(serializers.Serializer):
 
 class AttendanceExcuseOutput(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
-    student_id = serializers.IntegerField()
+    student_id = IdField()
     status = serializers.CharField()
     reason = serializers.CharField()
     note = serializers.CharField()
@@ -144,8 +153,8 @@ class AttendanceExcuseOutput(serializers.Serializer):
 
 
 class AttendanceExcuseInput(serializers.Serializer):
-    student_id = serializers.IntegerField()
-    mark_ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    student_id = IdField()
+    mark_ids = IdListField(allow_empty=False)
     reason = serializers.CharField(max_length=2000)
 
 
@@ -155,7 +164,7 @@ class AttendanceDecisionInput(serializers.Serializer):
 
 class AttendanceDecisionOutput(serializers.Serializer):
     excuse = AttendanceExcuseOutput()
-    skipped_mark_ids = serializers.ListField(child=serializers.IntegerField())
+    skipped_mark_ids = IdListField()
 
 
 def _bad(error: ValidationError) -> Response:
@@ -175,7 +184,7 @@ class DayView(ScopedAPIView):
         responses={200: AttendanceDayLessonOutput(many=True), 404: ErrorOutput},
         summary="The teacher's lessons of a day (timetable, substitutions, extra lessons held)",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedAPIRequest) -> Response:
         user = request.user
         access.require(user, "attendance.take")
         try:
@@ -185,7 +194,7 @@ class DayView(ScopedAPIView):
         return Response(AttendanceDayLessonOutput(selectors.teacher_day(user, day), many=True).data)
 
 
-def _slot(user: Any, course_id: int, day: str, period_id: int) -> tuple[Any, Any, Lesson | None]:
+def _slot(user: User, course_id: int, day: str, period_id: int) -> tuple[Any, Any, Lesson | None]:
     try:
         date = datetime.date.fromisoformat(day)
     except ValueError:
@@ -227,7 +236,7 @@ class SheetView(ScopedAPIView):
         responses={200: AttendanceSheetOutput, 404: ErrorOutput},
         summary="One lesson's attendance sheet (everyone present until taken)",
     )
-    def get(self, request: Request, course_id: int, day: str, period_id: int) -> Response:
+    def get(self, request: AuthedAPIRequest, course_id: int, day: str, period_id: int) -> Response:
         course, period, lesson = _slot(request.user, course_id, day, period_id)
         date = datetime.date.fromisoformat(day)
         return Response(AttendanceSheetOutput(_sheet(course, period, date, lesson)).data)
@@ -247,7 +256,7 @@ class SheetView(ScopedAPIView):
             "and the answer is 409 with the students whose marks changed and the current sheet."
         ),
     )
-    def put(self, request: Request, course_id: int, day: str, period_id: int) -> Response:
+    def put(self, request: AuthedAPIRequest, course_id: int, day: str, period_id: int) -> Response:
         user = request.user
         course, period, lesson = _slot(user, course_id, day, period_id)
         date = datetime.date.fromisoformat(day)
@@ -287,8 +296,9 @@ class StudentAttendanceView(ScopedAPIView):
         responses={200: StudentAttendanceOutput, 404: ErrorOutput},
         summary="A student's marks this school year and statistics per subject and term",
     )
-    def get(self, request: Request, student_id: int) -> Response:
+    def get(self, request: AuthedAPIRequest, student_id: int) -> Response:
         student = access_student(request.user, student_id)
+        access_log_view(request._request, student)
         year = selectors.current_year(student.school_id)
         if year is None:
             raise Http404
@@ -319,7 +329,7 @@ class ExcusesView(ScopedAPIView):
         responses={200: AttendanceExcuseOutput(many=True)},
         summary="Excuses the user may see (own family's, or the homeroom class's)",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedAPIRequest) -> Response:
         found = access.excuses_visible_to(request.user).prefetch_related("items")[:200]
         return Response(AttendanceExcuseOutput(found, many=True).data)
 
@@ -328,7 +338,7 @@ class ExcusesView(ScopedAPIView):
         responses={201: AttendanceExcuseOutput, 400: ErrorOutput, 404: ErrorOutput},
         summary="Send an excuse for unexcused absences to the homeroom teacher",
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedAPIRequest) -> Response:
         user = request.user
         access.require(user, "excuse.submit")
         data = AttendanceExcuseInput(data=request.data)
@@ -352,7 +362,7 @@ class DecisionView(ScopedAPIView):
         responses={200: AttendanceDecisionOutput, 400: ErrorOutput, 404: ErrorOutput},
         summary="Decide an excuse (the homeroom teacher of the student's class)",
     )
-    def post(self, request: Request, excuse_id: int) -> Response:
+    def post(self, request: AuthedAPIRequest, excuse_id: int) -> Response:
         user = request.user
         excuse = access.access_excuse_for_decision(user, excuse_id)
         data = AttendanceDecisionInput(data=request.data)
@@ -388,7 +398,7 @@ class WithdrawView(ScopedAPIView):
         responses={200: AttendanceExcuseOutput, 400: ErrorOutput, 404: ErrorOutput},
         summary="Withdraw a waiting excuse (only whoever sent it); the homeroom teacher is told",
     )
-    def post(self, request: Request, excuse_id: int) -> Response:
+    def post(self, request: AuthedAPIRequest, excuse_id: int) -> Response:
         user = request.user
         excuse = access.access_excuse_for_withdrawal(user, excuse_id)
         try:
@@ -397,3 +407,43 @@ class WithdrawView(ScopedAPIView):
             return _bad(error)
         excuse.refresh_from_db()
         return Response(AttendanceExcuseOutput(excuse).data)
+
+
+class HeldLessonOutput(serializers.Serializer):
+    id = serializers.IntegerField(source="lesson.pk")
+    date = serializers.DateField(source="lesson.date")
+    period = serializers.IntegerField(source="lesson.period.number")
+    subject_id = IdField(source="lesson.course.subject_id")
+    subject = serializers.CharField(source="lesson.course.subject.name")
+    topic = serializers.CharField(source="lesson.topic")
+    teacher = serializers.CharField(source="lesson.teacher.full_name")
+    attendance_code = serializers.CharField(
+        source="code", allow_null=True, help_text="The student's mark (null: none recorded)."
+    )
+    attendance_kind = serializers.CharField(
+        source="kind",
+        allow_null=True,
+        help_text="present, absent, excused, late or released (null: none recorded)",
+    )
+    attendance_name = serializers.CharField(source="type_name", allow_null=True)
+
+
+class StudentLessonsOutput(serializers.Serializer):
+    student_id = IdField()
+    lessons = HeldLessonOutput(many=True)
+    truncated = serializers.BooleanField(help_text="Only the most recent lessons are listed.")
+
+
+class StudentLessonsView(ScopedAPIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("subject", int, description="Only this subject's lessons")],
+        responses={200: StudentLessonsOutput, 404: ErrorOutput},
+        summary="The lessons held in a student's courses this year: topic, teacher, attendance",
+    )
+    def get(self, request: AuthedAPIRequest, student_id: int) -> Response:
+        student = access_student(request.user, student_id)
+        access_log_view(request._request, student)
+        subject_id = parse_id(request.query_params.get("subject", ""))
+        data = selectors.lessons_for_student(student, subject_id=subject_id)
+        payload = {"student_id": student.pk, "lessons": data.lessons, "truncated": data.truncated}
+        return Response(StudentLessonsOutput(payload).data)

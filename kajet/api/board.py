@@ -13,12 +13,13 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from kajet.accounts.models import User
-from kajet.api.base import ScopedAPIView
+from kajet.api.base import AuthedAPIRequest, ScopedAPIView
+from kajet.api.fields import IdField, IdListField
 from kajet.api.serializers import ErrorOutput
+from kajet.core.numbers import parse_id
 from kajet.grades.models import Grade
 from kajet.homework import access as hw_access
 from kajet.homework import services as hw_services
@@ -68,7 +69,7 @@ class HomeworkOutput(serializers.Serializer):
     title = serializers.CharField()
     description = serializers.CharField()
     subject = serializers.CharField(source="course.subject.name")
-    course_id = serializers.IntegerField()
+    course_id = IdField()
     class_name = serializers.CharField(source="course.school_class.name")
     group_name = serializers.CharField(source="course.group.name", default="")
     set_on = serializers.DateField()
@@ -88,7 +89,7 @@ class HomeworkListOutput(serializers.Serializer):
 
 
 class HomeworkInput(serializers.Serializer):
-    course_id = serializers.IntegerField()
+    course_id = IdField()
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(allow_blank=True, required=False, default="")
     set_on = serializers.DateField(required=False)
@@ -96,8 +97,8 @@ class HomeworkInput(serializers.Serializer):
 
 
 class HomeworkDoneOutput(serializers.Serializer):
-    homework_id = serializers.IntegerField()
-    student_id = serializers.IntegerField()
+    homework_id = IdField()
+    student_id = IdField()
     is_done = serializers.BooleanField()
 
 
@@ -106,10 +107,11 @@ class AnnouncementOutput(serializers.Serializer):
     title = serializers.CharField()
     body = serializers.CharField()
     audience = serializers.CharField()
-    class_ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+    class_ids = IdListField(required=False)
     shown_from = serializers.DateField()
     shown_until = serializers.DateField(allow_null=True)
     pinned = serializers.BooleanField()
+    urgent = serializers.BooleanField(help_text="Flagged urgent by the principal.")
     author = BoardPersonOutput()
     is_read = serializers.BooleanField(required=False)
 
@@ -173,7 +175,7 @@ class AnnouncementBriefOutput(serializers.Serializer):
 
 class DashboardOutput(serializers.Serializer):
     today = serializers.DateField()
-    student_id = serializers.IntegerField(allow_null=True)
+    student_id = IdField(allow_null=True)
     lessons_today = DashboardLessonOutput(many=True)
     lessons_tomorrow = DashboardLessonOutput(many=True)
     events = DashboardEventOutput(many=True)
@@ -194,13 +196,7 @@ STUDENT_PARAM = OpenApiParameter(
 )
 
 
-def _user(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _family_student(request: Request, user: User) -> Student | None:
+def _family_student(request: AuthedAPIRequest, user: User) -> Student | None:
     """The student a family user asks about: a guardian's chosen (or first) child, a
     student themself; None for staff. A child that is not theirs is 404."""
     if user.kind == User.Kind.STUDENT:
@@ -210,8 +206,11 @@ def _family_student(request: Request, user: User) -> Student | None:
         return student
     if user.kind == User.Kind.GUARDIAN:
         wanted = request.query_params.get("student", "")
-        if wanted.isdigit():
-            return access_child(user, int(wanted))
+        wanted_id = parse_id(wanted)
+        if wanted_id is not None:
+            return access_child(user, wanted_id)
+        if wanted:
+            raise Http404
         children = children_of(user)
         if not children:
             raise Http404
@@ -219,9 +218,9 @@ def _family_student(request: Request, user: User) -> Student | None:
     return None
 
 
-def _int(request: Request, name: str) -> int | None:
+def _int(request: AuthedAPIRequest, name: str) -> int | None:
     value = request.query_params.get(name, "")
-    return int(value) if value.isdigit() else None
+    return parse_id(value)
 
 
 # --- Homework --------------------------------------------------------------------------------
@@ -234,8 +233,8 @@ class HomeworkListView(ScopedAPIView):
         summary="Homework: upcoming (soonest first) and the most recent past",
         operation_id="homework_list",
     )
-    def get(self, request: Request) -> Response:
-        user = _user(request)
+    def get(self, request: AuthedAPIRequest) -> Response:
+        user = request.user
         hw_access.require(user, "homework.view")
         today = timezone.localdate()
         student = _family_student(request, user)
@@ -254,8 +253,8 @@ class HomeworkListView(ScopedAPIView):
         responses={201: HomeworkOutput, 400: ErrorOutput, 404: ErrorOutput},
         summary="Set homework for a course you teach (notifies the class)",
     )
-    def post(self, request: Request) -> Response:
-        user = _user(request)
+    def post(self, request: AuthedAPIRequest) -> Response:
+        user = request.user
         data = HomeworkInput(data=request.data)
         data.is_valid(raise_exception=True)
         course = hw_access.access_course_for_homework(user, data.validated_data["course_id"])
@@ -283,8 +282,8 @@ class HomeworkView(ScopedAPIView):
         summary="One homework",
         operation_id="homework_retrieve",
     )
-    def get(self, request: Request, homework_id: int) -> Response:
-        user = _user(request)
+    def get(self, request: AuthedAPIRequest, homework_id: int) -> Response:
+        user = request.user
         homework = hw_access.access_homework(user, homework_id)
         student = _family_student(request, user)
         if student is not None:
@@ -298,16 +297,16 @@ class HomeworkView(ScopedAPIView):
         responses={204: None, 404: ErrorOutput},
         summary="Delete a homework you set (hidden, kept for the record)",
     )
-    def delete(self, request: Request, homework_id: int) -> Response:
-        user = _user(request)
+    def delete(self, request: AuthedAPIRequest, homework_id: int) -> Response:
+        user = request.user
         homework = hw_access.access_homework_for_edit(user, homework_id)
         hw_services.homework_delete(actor=user, homework=homework)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class HomeworkDoneView(ScopedAPIView):
-    def _set(self, request: Request, homework_id: int, done: bool) -> Response:
-        user = _user(request)
+    def _set(self, request: AuthedAPIRequest, homework_id: int, done: bool) -> Response:
+        user = request.user
         homework = hw_access.access_homework(user, homework_id)
         student = hw_access.access_own_student_for_homework(user, homework)
         hw_services.homework_mark_done(actor=user, homework=homework, student=student, done=done)
@@ -322,7 +321,7 @@ class HomeworkDoneView(ScopedAPIView):
         responses={200: HomeworkDoneOutput, 404: ErrorOutput},
         summary="Tick a homework done (the student)",
     )
-    def put(self, request: Request, homework_id: int) -> Response:
+    def put(self, request: AuthedAPIRequest, homework_id: int) -> Response:
         return self._set(request, homework_id, True)
 
     @extend_schema(
@@ -330,7 +329,7 @@ class HomeworkDoneView(ScopedAPIView):
         responses={200: HomeworkDoneOutput, 404: ErrorOutput},
         summary="Untick a homework (the student)",
     )
-    def delete(self, request: Request, homework_id: int) -> Response:
+    def delete(self, request: AuthedAPIRequest, homework_id: int) -> Response:
         return self._set(request, homework_id, False)
 
 
@@ -339,8 +338,8 @@ class HomeworkAttachmentView(ScopedAPIView):
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: ErrorOutput},
         summary="Download a homework attachment",
     )
-    def get(self, request: Request, homework_id: int, attachment_id: int) -> Any:
-        attachment = hw_access.access_attachment(_user(request), homework_id, attachment_id)
+    def get(self, request: AuthedAPIRequest, homework_id: int, attachment_id: int) -> Any:
+        attachment = hw_access.access_attachment(request.user, homework_id, attachment_id)
         try:
             handle = attachment.file.open("rb")
         except FileNotFoundError:
@@ -366,6 +365,7 @@ def _announcement_data(announcement: Any) -> dict[str, Any]:
         "shown_from": announcement.shown_from,
         "shown_until": announcement.shown_until,
         "pinned": announcement.pinned,
+        "urgent": announcement.urgent,
         "author": announcement.author,
         "is_read": getattr(announcement, "is_read", True),
     }
@@ -376,8 +376,8 @@ class AnnouncementListView(ScopedAPIView):
         responses={200: AnnouncementOutput(many=True)},
         summary="Current announcements (pinned first, newest first)",
     )
-    def get(self, request: Request) -> Response:
-        user = _user(request)
+    def get(self, request: AuthedAPIRequest) -> Response:
+        user = request.user
         nb_access.require(user, "announcement.view")
         rows = announcements_current_for(user=user, today=timezone.localdate())
         return Response(AnnouncementOutput([_announcement_data(a) for a in rows], many=True).data)
@@ -388,8 +388,8 @@ class AnnouncementView(ScopedAPIView):
         responses={200: AnnouncementDetailOutput, 404: ErrorOutput},
         summary="Read an announcement (records the read; the author also gets the readers)",
     )
-    def get(self, request: Request, announcement_id: int) -> Response:
-        user = _user(request)
+    def get(self, request: AuthedAPIRequest, announcement_id: int) -> Response:
+        user = request.user
         announcement = nb_access.access_announcement(user, announcement_id)
         if announcement.author_id != user.pk:
             nb_services.announcement_mark_read(user=user, announcement=announcement)
@@ -421,8 +421,8 @@ class DashboardView(ScopedAPIView):
         responses={200: DashboardOutput, 404: ErrorOutput},
         summary="The home dashboard summary (per child for guardians)",
     )
-    def get(self, request: Request) -> Response:
-        user = _user(request)
+    def get(self, request: AuthedAPIRequest) -> Response:
+        user = request.user
         today = timezone.localdate()
         tomorrow = today + datetime.timedelta(days=1)
         end = today + datetime.timedelta(days=AHEAD_DAYS - 1)
@@ -454,7 +454,6 @@ class DashboardView(ScopedAPIView):
             Prefetch("attachments", queryset=HomeworkAttachment.objects.order_by("id")),
         )
         unread_total, unread = unread_latest(user, limit=3)
-        assert user.school_id is not None
         payload = {
             "today": today,
             "student_id": student.pk if student is not None else None,
@@ -466,6 +465,6 @@ class DashboardView(ScopedAPIView):
             "unread_messages": unread_total,
             "latest_messages": unread,
             "announcements": announcement_rows_current_for(user=user, today=today, limit=LIMIT),
-            "lucky_number": lucky_number_cached(user.school_id, today),
+            "lucky_number": lucky_number_cached(user.school_pk, today),
         }
         return Response(DashboardOutput(payload).data)

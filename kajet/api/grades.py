@@ -9,14 +9,15 @@ from typing import Any
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 
-from kajet.api.base import ScopedAPIView
+from kajet.api.base import AuthedAPIRequest, ScopedAPIView
+from kajet.api.fields import IdField, IdListField, unique_rows
 from kajet.api.serializers import ErrorOutput
+from kajet.audit.services import access_log_view
 from kajet.grades import access, selectors, services
 from kajet.grades.models import Grade, GradeCategory
-from kajet.school.access import roles_of
+from kajet.grades.scale import BEHAVIOUR_WORDS
 from kajet.school.models import Term
 
 # --- Serializers (input and output apart) ----------------------------------------------------
@@ -39,12 +40,12 @@ class MarkOutput(serializers.Serializer):
     weight = serializers.DecimalField(max_digits=4, decimal_places=2)
     counts = serializers.BooleanField(help_text="Whether the mark counts toward the average.")
     is_new = serializers.BooleanField()
-    category_id = serializers.IntegerField(source="grade.column.category_id")
-    column_id = serializers.IntegerField(source="grade.column_id")
+    category_id = IdField(source="grade.column.category_id")
+    column_id = IdField(source="grade.column_id")
     date = serializers.DateField(source="grade.column.date")
     description = serializers.CharField(source="grade.column.description")
     comment = serializers.CharField(source="grade.comment")
-    corrects_id = serializers.IntegerField(source="grade.corrects_id", allow_null=True)
+    corrects_id = IdField(source="grade.corrects_id", allow_null=True)
     created_at = serializers.DateTimeField(source="grade.created_at")
     version = serializers.IntegerField(source="grade.version")
 
@@ -68,7 +69,7 @@ class TermOutput(serializers.Serializer):
 
 
 class SubjectOutput(serializers.Serializer):
-    course_id = serializers.IntegerField(source="course.pk")
+    course_id = IdField(source="course.pk")
     subject = serializers.CharField(source="course.subject.name")
     teacher = serializers.CharField(source="course.teacher.full_name")
     terms = TermOutput(many=True)
@@ -84,14 +85,34 @@ class OverallOutput(serializers.Serializer):
     year = serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True)
 
 
+class BehaviourGradeOutput(serializers.Serializer):
+    value = serializers.IntegerField(help_text="6 wzorowe (exemplary) … 1 naganne.")
+    in_words = serializers.CharField()
+
+
+class BehaviourOutput(serializers.Serializer):
+    term_1 = BehaviourGradeOutput(allow_null=True)
+    term_2 = BehaviourGradeOutput(allow_null=True)
+    year = BehaviourGradeOutput(allow_null=True, help_text="The annual behaviour grade.")
+
+
+def _behaviour_grade(value: int | None) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    return {"value": value, "in_words": str(BEHAVIOUR_WORDS.get(value, ""))}
+
+
 class StudentGradesOutput(serializers.Serializer):
-    student_id = serializers.IntegerField()
+    student_id = IdField()
     averages_shown = serializers.BooleanField(
         help_text="False when the school does not show averages to families (they are null)."
     )
     categories = CategoryOutput(many=True)
     subjects = SubjectOutput(many=True)
     overall = OverallOutput()
+    behaviour = BehaviourOutput(
+        help_text="Behaviour grades of the class's school year (set by the homeroom teacher)."
+    )
 
 
 class SheetMarkOutput(serializers.Serializer):
@@ -99,17 +120,17 @@ class SheetMarkOutput(serializers.Serializer):
     text = serializers.CharField()
     comment = serializers.CharField()
     version = serializers.IntegerField()
-    corrects_id = serializers.IntegerField(allow_null=True)
+    corrects_id = IdField(allow_null=True)
 
 
 class SheetCellOutput(serializers.Serializer):
-    column_id = serializers.IntegerField()
+    column_id = IdField()
     mark = SheetMarkOutput(allow_null=True, source="grade")
     correction = SheetMarkOutput(allow_null=True)
 
 
 class SheetRowOutput(serializers.Serializer):
-    student_id = serializers.IntegerField(source="student.pk")
+    student_id = IdField(source="student.pk")
     name = serializers.CharField(source="student.user.sort_name")
     class_number = serializers.IntegerField(source="student.class_number")
     cells = SheetCellOutput(many=True)
@@ -124,15 +145,15 @@ class SheetRowOutput(serializers.Serializer):
 
 class ColumnOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    category_id = serializers.IntegerField()
+    category_id = IdField()
     description = serializers.CharField()
     date = serializers.DateField()
     weight = serializers.DecimalField(source="effective_weight", max_digits=4, decimal_places=2)
 
 
 class SheetOutput(serializers.Serializer):
-    course_id = serializers.IntegerField()
-    term_id = serializers.IntegerField()
+    course_id = IdField()
+    term_id = IdField()
     descriptive = serializers.BooleanField(help_text="Term/annual grades are descriptive.")
     categories = CategoryOutput(many=True)
     columns = ColumnOutput(many=True)
@@ -140,13 +161,13 @@ class SheetOutput(serializers.Serializer):
 
 
 class CellInput(serializers.Serializer):
-    student_id = serializers.IntegerField()
+    student_id = IdField()
     text = serializers.CharField(max_length=10, allow_blank=True)
     comment = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
 
 
 class ColumnInput(serializers.Serializer):
-    category_id = serializers.IntegerField()
+    category_id = IdField()
     date = serializers.DateField()
     description = serializers.CharField(
         max_length=200, required=False, default="", allow_blank=True
@@ -156,10 +177,13 @@ class ColumnInput(serializers.Serializer):
     )
     marks = CellInput(many=True)
 
+    def validate_marks(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return unique_rows(rows, "student_id")
+
 
 class ColumnCreatedOutput(serializers.Serializer):
-    column_id = serializers.IntegerField()
-    mark_ids = serializers.ListField(child=serializers.IntegerField())
+    column_id = IdField()
+    mark_ids = IdListField()
 
 
 class CellErrorsOutput(serializers.Serializer):
@@ -186,7 +210,7 @@ class ConflictOutput(serializers.Serializer):
 
 
 class TermGradeRowInput(serializers.Serializer):
-    student_id = serializers.IntegerField()
+    student_id = IdField()
     value = serializers.CharField(max_length=2, allow_blank=True, help_text="1–6, or empty")
     descriptive = serializers.CharField(required=False, default="", allow_blank=True)
     version = serializers.IntegerField(required=False, allow_null=True, default=None)
@@ -196,10 +220,13 @@ class TermGradesInput(serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=[k for k in Grade.Kind.choices if k[0] != Grade.Kind.CURRENT]
     )
-    term_id = serializers.IntegerField(
+    term_id = IdField(
         required=False, allow_null=True, default=None, help_text="Empty for annual grades."
     )
     grades = TermGradeRowInput(many=True)
+
+    def validate_grades(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return unique_rows(rows, "student_id")
 
 
 # --- Helpers -----------------------------------------------------------------------------------
@@ -240,12 +267,13 @@ class StudentGradesView(ScopedAPIView):
         responses={200: StudentGradesOutput, 404: ErrorOutput},
         summary="A student's grades: marks per subject and term, averages, term/annual grades",
     )
-    def get(self, request: Request, student_id: int) -> Response:
+    def get(self, request: AuthedAPIRequest, student_id: int) -> Response:
         user = request.user
         student = access.access_student_grades(user, student_id)
+        access_log_view(request._request, student)
         data = selectors.student_grades(student)
-        family = bool(roles_of(user) & access.PERMISSIONS["grades.view_own"])
-        shown = data.show_averages or not family
+        behaviour = selectors.student_behaviour(student)
+        shown = access.averages_shown(user, data.policy)
         subjects = []
         for subject in data.subjects:
             subjects.append(
@@ -278,6 +306,11 @@ class StudentGradesView(ScopedAPIView):
                 "term_2": data.overall["2"] if shown else None,
                 "year": data.overall["year"] if shown else None,
             },
+            "behaviour": {
+                "term_1": _behaviour_grade(behaviour.term_1),
+                "term_2": _behaviour_grade(behaviour.term_2),
+                "year": _behaviour_grade(behaviour.year),
+            },
         }
         return Response(StudentGradesOutput(payload).data)
 
@@ -287,7 +320,7 @@ class SheetView(ScopedAPIView):
         responses={200: SheetOutput, 404: ErrorOutput},
         summary="A course's grade sheet for a term (its teacher; the principal reads)",
     )
-    def get(self, request: Request, course_id: int, term_id: int) -> Response:
+    def get(self, request: AuthedAPIRequest, course_id: int, term_id: int) -> Response:
         course = access.access_sheet(request.user, course_id, write=False)
         sheet = selectors.course_sheet(course, _term(course, term_id))
         payload = {
@@ -323,7 +356,7 @@ class ColumnsView(ScopedAPIView):
         responses={201: ColumnCreatedOutput, 400: CellErrorsOutput, 404: ErrorOutput},
         summary="Add a column with the marks of the class (all or nothing)",
     )
-    def post(self, request: Request, course_id: int, term_id: int) -> Response:
+    def post(self, request: AuthedAPIRequest, course_id: int, term_id: int) -> Response:
         user = request.user
         course = access.access_sheet(user, course_id, write=True)
         term = _term(course, term_id)
@@ -369,7 +402,7 @@ class MarkView(ScopedAPIView):
         },
         summary="Change a mark (with the version you read)",
     )
-    def patch(self, request: Request, grade_id: int) -> Response:
+    def patch(self, request: AuthedAPIRequest, grade_id: int) -> Response:
         user = request.user
         grade = access.access_grade_for_change(user, grade_id)
         data = MarkEditInput(data=request.data)
@@ -398,7 +431,7 @@ class CorrectionView(ScopedAPIView):
         responses={201: SheetMarkOutput, 400: ErrorOutput, 404: ErrorOutput},
         summary="Correct a mark (the correction is linked to it)",
     )
-    def post(self, request: Request, grade_id: int) -> Response:
+    def post(self, request: AuthedAPIRequest, grade_id: int) -> Response:
         user = request.user
         grade = access.access_grade_for_change(user, grade_id)
         data = CorrectionInput(data=request.data)
@@ -421,7 +454,7 @@ class TermGradesView(ScopedAPIView):
         responses={200: TermGradeOutput(many=True), 400: CellErrorsOutput, 404: ErrorOutput},
         summary="Propose or set term or annual grades of a course's students (all or nothing)",
     )
-    def put(self, request: Request, course_id: int) -> Response:
+    def put(self, request: AuthedAPIRequest, course_id: int) -> Response:
         user = request.user
         course = access.access_sheet(user, course_id, write=True)
         data = TermGradesInput(data=request.data)

@@ -11,16 +11,14 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.request import Request
 from rest_framework.response import Response
 
-from kajet.accounts.models import User
-from kajet.api.base import ScopedAPIView
+from kajet.api.base import AuthedAPIRequest, ScopedAPIView
+from kajet.api.fields import IdField, IdListField
+from kajet.api.parsers import FormParser, JSONParser, MultiPartParser
 from kajet.api.serializers import ErrorOutput
 from kajet.messaging import access, selectors, services
 from kajet.messaging.models import Folder
-from kajet.school.models import Student
 
 # --- Serializers (input and output apart) ----------------------------------------------------
 
@@ -50,9 +48,7 @@ class MessageBriefOutput(serializers.Serializer):
     read_count = serializers.IntegerField(source="message.read_count")
     attachment_count = serializers.IntegerField(source="message.attachment_count")
     created_at = serializers.DateTimeField(source="message.created_at")
-    concerns_student_id = serializers.IntegerField(
-        source="message.concerns_student_id", allow_null=True
-    )
+    concerns_student_id = IdField(source="message.concerns_student_id", allow_null=True)
 
 
 class MessagePageOutput(serializers.Serializer):
@@ -71,8 +67,8 @@ class AttachmentOutput(serializers.Serializer):
 
 class MessageOutput(MessageBriefOutput):
     body = serializers.CharField(source="message.body")
-    reply_to_id = serializers.IntegerField(source="message.reply_to_id", allow_null=True)
-    forward_of_id = serializers.IntegerField(source="message.forward_of_id", allow_null=True)
+    reply_to_id = IdField(source="message.reply_to_id", allow_null=True)
+    forward_of_id = IdField(source="message.forward_of_id", allow_null=True)
     attachments = AttachmentOutput(many=True, source="message.attachments.all")
 
 
@@ -99,6 +95,20 @@ class SendInput(serializers.Serializer):
         child=serializers.FileField(), required=False, max_length=20
     )
 
+    def draft(self) -> services.MessageDraft:
+        """The validated input as the draft the pages send too (``message_send_draft``)."""
+        v = self.validated_data
+        return services.MessageDraft(
+            recipients=v["recipients"],
+            subject=v["subject"],
+            body=v["body"],
+            attachments=v.get("attachments") or (),
+            concerns_student_id=v.get("concerns_student"),
+            reply_to_id=v.get("reply_to"),
+            forward_of_id=v.get("forward_of"),
+            idempotency_key=v.get("idempotency_key"),
+        )
+
 
 class SendOutput(serializers.Serializer):
     id = serializers.IntegerField()
@@ -111,7 +121,7 @@ class SendErrorOutput(serializers.Serializer):
 
 
 class MoveInput(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
+    ids = IdListField(min_length=1, max_length=500)
     to = serializers.ChoiceField(choices=list(services.MOVE_TARGETS))
 
 
@@ -134,16 +144,10 @@ class OptionGroupOutput(serializers.Serializer):
 # --- Views ---------------------------------------------------------------------------------
 
 
-def _user(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 class FoldersView(ScopedAPIView):
     @extend_schema(responses=FolderOutput(many=True), summary="Message folders with counts")
-    def get(self, request: Request) -> Response:
-        user = _user(request)
+    def get(self, request: AuthedAPIRequest) -> Response:
+        user = request.user
         access.require(user, "message.read")
         counts = selectors.folder_counts(user)
         rows = [{"folder": f.value, "name": str(f.label), **counts[f.value]} for f in Folder]
@@ -159,8 +163,8 @@ class FolderView(ScopedAPIView):
         responses={200: MessagePageOutput, 404: ErrorOutput},
         summary="Messages in one folder (newest first, 25 a page)",
     )
-    def get(self, request: Request, folder: str) -> Response:
-        user = _user(request)
+    def get(self, request: AuthedAPIRequest, folder: str) -> Response:
+        user = request.user
         access.require(user, "message.read")
         if folder not in Folder.values:
             raise Http404
@@ -184,8 +188,8 @@ class MessageView(ScopedAPIView):
         responses={200: MessageOutput, 404: ErrorOutput},
         summary="Read a message (records the first read for a recipient)",
     )
-    def get(self, request: Request, message_id: int) -> Response:
-        user = _user(request)
+    def get(self, request: AuthedAPIRequest, message_id: int) -> Response:
+        user = request.user
         copy = access.access_copy(user, message_id)
         copy = services.message_open(user=user, copy=copy)
         return Response(MessageOutput(copy).data)
@@ -195,8 +199,8 @@ class MessageView(ScopedAPIView):
         responses={204: None, 404: ErrorOutput},
         summary="Delete the user's own copy (read receipts stay)",
     )
-    def delete(self, request: Request, message_id: int) -> Response:
-        user = _user(request)
+    def delete(self, request: AuthedAPIRequest, message_id: int) -> Response:
+        user = request.user
         copy = access.access_copy(user, message_id)
         services.deliveries_delete(user=user, message_ids=[copy.message_id])
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -207,8 +211,8 @@ class ReceiptsView(ScopedAPIView):
         responses={200: ReceiptsOutput, 404: ErrorOutput},
         summary="Read status per recipient (for the sender only)",
     )
-    def get(self, request: Request, message_id: int) -> Response:
-        user = _user(request)
+    def get(self, request: AuthedAPIRequest, message_id: int) -> Response:
+        user = request.user
         copy = access.access_copy(user, message_id)
         if not copy.is_sender_copy:
             raise Http404
@@ -234,8 +238,8 @@ class SendView(ScopedAPIView):
             "and nothing is sent. The same `idempotency_key` sends once."
         ),
     )
-    def post(self, request: Request) -> Response:
-        user = _user(request)
+    def post(self, request: AuthedAPIRequest) -> Response:
+        user = request.user
         access.require(user, "message.write")
         data: Any = request.data
         if hasattr(data, "getlist"):
@@ -249,34 +253,17 @@ class SendView(ScopedAPIView):
             return Response(
                 {"detail": errors[0], "problems": errors}, status=status.HTTP_400_BAD_REQUEST
             )
-        v = form.validated_data
         try:
-            reply_to = (
-                access.access_copy(user, v["reply_to"]).message if v.get("reply_to") else None
-            )
-            forward_of = (
-                access.access_copy(user, v["forward_of"]).message if v.get("forward_of") else None
-            )
-            concerns = None
-            if v.get("concerns_student"):
-                concerns = Student.objects.filter(pk=v["concerns_student"]).first()
-                if concerns is None:
-                    raise ValidationError("Unknown student.")
-            message = services.message_send(
-                sender=user,
-                recipients=v["recipients"],
-                subject=v["subject"],
-                body=v["body"],
-                attachments=v.get("attachments") or (),
-                concerns_student=concerns,
-                reply_to=reply_to,
-                forward_of=forward_of,
-                idempotency_key=v.get("idempotency_key"),
-            )
+            message = services.message_send_draft(sender=user, draft=form.draft())
         except Http404:
             return Response(
                 {"detail": "Unknown message.", "problems": ["Unknown message."]},
                 status=status.HTTP_400_BAD_REQUEST,
+            )
+        except services.IdempotencyConflict as error:
+            return Response(
+                {"detail": error.messages[0], "problems": error.messages},
+                status=status.HTTP_422_UNPROCESSABLE_ENTITY,
             )
         except ValidationError as error:
             return Response(
@@ -295,8 +282,8 @@ class MoveView(ScopedAPIView):
         responses={200: CountOutput, 400: ErrorOutput},
         summary="Move the user's own copies to archive or trash, or restore them",
     )
-    def post(self, request: Request) -> Response:
-        user = _user(request)
+    def post(self, request: AuthedAPIRequest) -> Response:
+        user = request.user
         access.require(user, "message.read")
         form = MoveInput(data=request.data)
         form.is_valid(raise_exception=True)
@@ -308,8 +295,8 @@ class MoveView(ScopedAPIView):
 
 class TrashEmptyView(ScopedAPIView):
     @extend_schema(request=None, responses=CountOutput, summary="Empty the user's trash")
-    def post(self, request: Request) -> Response:
-        user = _user(request)
+    def post(self, request: AuthedAPIRequest) -> Response:
+        user = request.user
         access.require(user, "message.read")
         return Response({"count": services.trash_empty(user=user)})
 
@@ -319,8 +306,8 @@ class RecipientGroupsView(ScopedAPIView):
         responses=OptionGroupOutput(many=True),
         summary="The groups and people the user may write to",
     )
-    def get(self, request: Request) -> Response:
-        user = _user(request)
+    def get(self, request: AuthedAPIRequest) -> Response:
+        user = request.user
         access.require(user, "message.write")
         groups = [g for g in selectors.recipient_options_for(user) if g.options]
         return Response(OptionGroupOutput(groups, many=True).data)
@@ -331,8 +318,8 @@ class AttachmentView(ScopedAPIView):
         responses={(200, "application/octet-stream"): bytes, 404: ErrorOutput},
         summary="Download an attachment (sender and recipients only)",
     )
-    def get(self, request: Request, message_id: int, attachment_id: int) -> Any:
-        user = _user(request)
+    def get(self, request: AuthedAPIRequest, message_id: int, attachment_id: int) -> Any:
+        user = request.user
         found = access.access_attachment(user, message_id, attachment_id)
         try:
             handle = found.file.open("rb")

@@ -13,12 +13,12 @@ urlpatterns = [
         views.RecipientGroupsView.as_view(),
         name="message-recipient-groups",
     ),
-    path("messages/<int:message_id>", views.MessageView.as_view(), name="message"),
+    path("messages/<id:message_id>", views.MessageView.as_view(), name="message"),
     path(
-        "messages/<int:message_id>/receipts", views.ReceiptsView.as_view(), name="message-receipts"
+        "messages/<id:message_id>/receipts", views.ReceiptsView.as_view(), name="message-receipts"
     ),
     path(
-        "messages/<int:message_id>/attachments/<int:attachment_id>",
+        "messages/<id:message_id>/attachments/<id:attachment_id>",
         views.AttachmentView.as_view(),
         name="message-attachment",
     ),

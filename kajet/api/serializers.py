@@ -6,14 +6,11 @@ from rest_framework import serializers
 
 
 class TokenInput(serializers.Serializer):
-    login = serializers.CharField(max_length=64)
+    login = serializers.CharField(
+        max_length=254, help_text="A school login, or a Kajet account's e-mail address."
+    )
     password = serializers.CharField(max_length=256, trim_whitespace=False)
     otp = serializers.CharField(max_length=10, required=False, allow_blank=True)
-
-
-class TokenOutput(serializers.Serializer):
-    token = serializers.CharField()
-    must_change_password = serializers.BooleanField()
 
 
 class ErrorOutput(serializers.Serializer):
@@ -51,12 +48,35 @@ class StudentOutput(StudentBriefOutput):
     guardians = GuardianOutput(many=True, required=False)
 
 
-class MeOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    login = serializers.CharField()
+class LinkedLoginOutput(serializers.Serializer):
+    login = serializers.CharField(help_text="Send it as `X-Kajet-Login` to act as this login.")
+    kind = serializers.CharField()
     first_name = serializers.CharField()
     last_name = serializers.CharField()
-    kind = serializers.CharField()
-    roles = serializers.ListField(child=serializers.CharField())
     school = SchoolOutput(allow_null=True)
-    students = StudentBriefOutput(many=True)
+
+
+class KajetAccountOutput(serializers.Serializer):
+    email = serializers.EmailField()
+    logins = LinkedLoginOutput(many=True)
+
+
+class MeOutput(serializers.Serializer):
+    # Absent only for a Kajet account's token without X-Kajet-Login (then kajet_account).
+    id = serializers.IntegerField(required=False)
+    login = serializers.CharField(required=False)
+    first_name = serializers.CharField(required=False)
+    last_name = serializers.CharField(required=False)
+    kind = serializers.CharField(required=False)
+    roles = serializers.ListField(child=serializers.CharField(), required=False)
+    school = SchoolOutput(allow_null=True, required=False)
+    students = StudentBriefOutput(many=True, required=False)
+    kajet_account = KajetAccountOutput(required=False)
+
+
+class TokenOutput(serializers.Serializer):
+    token = serializers.CharField()
+    must_change_password = serializers.BooleanField()
+    kajet_account = KajetAccountOutput(
+        required=False, help_text="Signed in with a Kajet account: its linked school logins."
+    )

@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from kajet.accounts.models import User
-from kajet.api.base import ScopedAPIView
+from kajet.api.base import AuthedAPIRequest, ScopedAPIView
+from kajet.api.fields import IdField, IdListField
 from kajet.api.serializers import ErrorOutput
 from kajet.school.access import SCHOOL_WIDE_ROLES, access_student, roles_of
 from kajet.school.family import family_students
@@ -46,10 +46,10 @@ class TimetableLessonOutput(serializers.Serializer):
     period = serializers.IntegerField(source="period_number")
     starts_at = serializers.TimeField()
     ends_at = serializers.TimeField()
-    course_id = serializers.IntegerField()
+    course_id = IdField()
     subject = serializers.CharField(source="subject_name")
     subject_short = serializers.CharField()
-    teacher_id = serializers.IntegerField()
+    teacher_id = IdField()
     teacher = serializers.CharField(source="teacher_name")
     school_class = serializers.CharField(source="class_name")
     group = serializers.CharField(source="group_name")
@@ -142,12 +142,12 @@ class CalendarEventUpdateInput(serializers.Serializer):
         required=False, allow_null=True, help_text="The lesson number (null: no lesson)."
     )
     scope = serializers.ChoiceField(choices=Event.Scope.choices, required=False)
-    class_ids = serializers.ListField(child=serializers.IntegerField(), required=False)
-    group_id = serializers.IntegerField(required=False, allow_null=True)
-    teacher_id = serializers.IntegerField(
+    class_ids = IdListField(required=False)
+    group_id = IdField(required=False, allow_null=True)
+    teacher_id = IdField(
         required=False, allow_null=True, help_text="The absent teacher (scope `teacher`)."
     )
-    course_id = serializers.IntegerField(required=False, allow_null=True)
+    course_id = IdField(required=False, allow_null=True)
     confirm = serializers.BooleanField(
         required=False,
         default=False,
@@ -180,7 +180,7 @@ class LuckyNumberOutput(serializers.Serializer):
 # --- Views ----------------------------------------------------------------------------------
 
 
-def _family_student(request: Request, student_id: int | None) -> Student | None:
+def _family_student(request: AuthedAPIRequest, student_id: int | None) -> Student | None:
     if student_id is not None:
         return access_student(request.user, student_id)
     _students, selected = family_students(request._request)
@@ -198,12 +198,11 @@ class TimetableWeekView(ScopedAPIView):
             "`teacher` (staff) choose another timetable."
         ),
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedAPIRequest) -> Response:
         data = TimetableWeekInput(data=request.query_params)
         data.is_valid(raise_exception=True)
         params = data.validated_data
         user = request.user
-        assert isinstance(user, User)
         monday = week_start(params.get("date") or timezone.localdate())
         friday = monday + datetime.timedelta(days=4)
         roles = roles_of(user)
@@ -239,17 +238,16 @@ class EventsView(ScopedAPIView):
         responses={200: CalendarEventOutput(many=True), 400: ErrorOutput, 404: ErrorOutput},
         summary="Calendar events the user sees (tests, quizzes, trips, meetings, days off)",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedAPIRequest) -> Response:
         data = CalendarEventsInput(data=request.query_params)
         data.is_valid(raise_exception=True)
         params = data.validated_data
         user = request.user
-        assert isinstance(user, User)
         access.require(user, "calendar.view")
         start, end = params["start"], params["end"]
         roles = roles_of(user)
         if roles & SCHOOL_WIDE_ROLES:
-            events = selectors.events_for_staff(user.school_id or 0, start, end)
+            events = selectors.events_for_staff(user.school_pk, start, end)
         elif roles & access.FAMILY:
             student = _family_student(request, params.get("student"))
             events = selectors.events_for_student(student, start, end) if student else []
@@ -264,14 +262,13 @@ class LuckyNumberView(ScopedAPIView):
         responses={200: LuckyNumberOutput, 400: ErrorOutput},
         summary="The lucky number of a day and of the next school day",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthedAPIRequest) -> Response:
         data = LuckyNumberInput(data=request.query_params)
         data.is_valid(raise_exception=True)
         user = request.user
-        assert isinstance(user, User)
         access.require(user, "lucky.view")
         day = data.validated_data.get("date") or timezone.localdate()
-        school_id = user.school_id or 0
+        school_id = user.school_pk
         enabled = selectors.calendar_policy(school_id).lucky_number_enabled
         payload: dict[str, Any] = {
             "enabled": enabled,
@@ -306,9 +303,8 @@ class EventView(ScopedAPIView):
         responses={200: CalendarEventOutput, 404: ErrorOutput},
         summary="One calendar event the user sees",
     )
-    def get(self, request: Request, event_id: int) -> Response:
+    def get(self, request: AuthedAPIRequest, event_id: int) -> Response:
         user = request.user
-        assert isinstance(user, User)
         student = None
         if roles_of(user) & access.FAMILY:
             _students, student = family_students(request._request)
@@ -331,9 +327,8 @@ class EventView(ScopedAPIView):
             "and guardians concerned are notified."
         ),
     )
-    def patch(self, request: Request, event_id: int) -> Response:
+    def patch(self, request: AuthedAPIRequest, event_id: int) -> Response:
         user = request.user
-        assert isinstance(user, User)
         event = access.access_event_for_edit(user, event_id)
         data = CalendarEventUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -362,13 +357,7 @@ class EventView(ScopedAPIView):
             teachers = choices["teachers"] if choices["teachers"] is not None else User.objects
             teacher = _chosen(teachers, given["teacher_id"], "teacher_id")
         allowed_scopes = {value for value, _label in choices["scopes"] if value}
-        if course is not None:
-            # As on the page: a course's event is for the course's group or class.
-            if course.group_id:
-                scope_, group, classes = Event.Scope.GROUP, course.group, []
-            else:
-                scope_, group, classes = Event.Scope.CLASSES, None, [course.school_class]
-        elif scope_ not in allowed_scopes:
+        if course is None and scope_ not in allowed_scopes:
             raise serializers.ValidationError({"scope": [_("Not yours to choose.")]})
         period = event.period
         if given.get("period") is not None:
@@ -377,30 +366,27 @@ class EventView(ScopedAPIView):
                 raise serializers.ValidationError({"period": [_("No such lesson.")]})
         elif "period" in given:
             period = None
-        # Left out, "until" follows a one-day event to its new date; a longer one keeps it.
-        ends_on = given.get("ends_on") if "ends_on" in given else event.ends_on
-        if "ends_on" not in given and event.ends_on == event.starts_on:
-            ends_on = None
-        school = user.school
-        assert school is not None
+        changed = services.EventInput(
+            kind=given.get("kind", event.kind),
+            scope=scope_,
+            title=given.get("title", event.title),
+            starts_on=given.get("starts_on", event.starts_on),
+            ends_on=given["ends_on"] if "ends_on" in given else services.event_ends_on_kept(event),
+            classes=classes,
+            group=group,
+            teacher=teacher,
+            course=course,
+            period=period,
+            description=given.get("description", event.description),
+            confirmed=given["confirm"],
+        )
         try:
             event = services.event_update(
-                school=school,
+                school=request.school,
                 actor=user,
                 event=event,
-                kind=given.get("kind", event.kind),
-                scope=scope_,
-                title=given.get("title", event.title),
-                description=given.get("description", event.description),
-                starts_on=given.get("starts_on", event.starts_on),
-                ends_on=ends_on,
                 today=timezone.localdate(),
-                classes=classes,
-                group=group,
-                teacher=teacher,
-                course=course,
-                period=period,
-                confirmed=given["confirm"],
+                **changed.service_fields(),
             )
         except services.TestLoadError as error:
             refused = error.check.refuse

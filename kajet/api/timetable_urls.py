@@ -5,6 +5,6 @@ from kajet.api import timetable as views
 urlpatterns = [
     path("timetable/week", views.TimetableWeekView.as_view(), name="timetable-week"),
     path("calendar/events", views.EventsView.as_view(), name="calendar-events"),
-    path("calendar/events/<int:event_id>", views.EventView.as_view(), name="calendar-event"),
+    path("calendar/events/<id:event_id>", views.EventView.as_view(), name="calendar-event"),
     path("lucky-number", views.LuckyNumberView.as_view(), name="lucky-number"),
 ]

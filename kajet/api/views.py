@@ -3,8 +3,10 @@ HTTP to the same services, selectors and access helpers the pages use."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -16,10 +18,14 @@ from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from kajet.accounts import services
-from kajet.accounts.models import SignInAttempt, User, UserSession
+from kajet.accounts.models import SignInAttempt, User
 from kajet.api import serializers as s
-from kajet.api.authentication import BearerTokenAuthentication
-from kajet.api.base import ScopedAPIView
+from kajet.api.authentication import BearerTokenAuthentication, PortalPrincipal
+from kajet.api.base import AuthedAPIRequest, ScopedAPIView
+from kajet.portal import services as portal_services
+from kajet.portal import tokens as portal_tokens
+from kajet.portal.models import PortalAccount, PortalToken
+from kajet.portal.selectors import login_links_for_account
 from kajet.school.access import PERMISSIONS, access_student, roles_of
 from kajet.school.family import family_students
 from kajet.school.models import Guardianship
@@ -63,6 +69,8 @@ class TokenView(APIView):
     def post(self, request: Request) -> Response:
         data = s.TokenInput(data=request.data)
         data.is_valid(raise_exception=True)
+        if "@" in data.validated_data["login"]:
+            return self._portal(request, data.validated_data)
         result = services.signin_check_password(
             request=request._request,
             login_name=data.validated_data["login"],
@@ -81,8 +89,9 @@ class TokenView(APIView):
             )
         if result.result in (SignInAttempt.Result.LOCKED, SignInAttempt.Result.THROTTLED):
             return Response(
-                {"detail": services.refusal_message(result.result)},
+                {"detail": services.refusal_message(result.result, result.until)},
                 status=status.HTTP_429_TOO_MANY_REQUESTS,
+                headers={"Retry-After": str(result.retry_after or 60)},
             )
         if not result.ok or result.user is None:
             return Response(
@@ -97,6 +106,31 @@ class TokenView(APIView):
         token = services.api_token_create(request=request._request, user=result.user)
         return Response(
             {"token": token, "must_change_password": result.user.must_change_password},
+            status=status.HTTP_201_CREATED,
+        )
+
+    def _portal(self, request: Request, data: dict[str, Any]) -> Response:
+        """A Kajet account's e-mail and password: the web's portal sign-in check (the same
+        throttle and lockout), a token of the account, and its linked school logins."""
+        checked = portal_services.portal_signin_check(
+            request=request._request, email=data["login"], password=data["password"]
+        )
+        if checked.locked_until is not None:
+            wait = (checked.locked_until - timezone.now()).total_seconds()
+            return Response(
+                {"detail": checked.message},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+                headers={"Retry-After": str(max(1, math.ceil(wait)))},
+            )
+        if checked.account is None:
+            return Response({"detail": checked.message}, status=status.HTTP_400_BAD_REQUEST)
+        token = portal_tokens.portal_token_create(account=checked.account)
+        return Response(
+            {
+                "token": token,
+                "must_change_password": False,
+                "kajet_account": _kajet_account(checked.account),
+            },
             status=status.HTTP_201_CREATED,
         )
 
@@ -118,23 +152,51 @@ class TokenView(APIView):
                 headers={"WWW-Authenticate": "Bearer"},
             )
         user, device = found
-        assert isinstance(device, UserSession)
-        services.device_session_end(user=user, device=device)
+        if isinstance(device, PortalToken):
+            portal_tokens.portal_token_end(token=device)
+        elif isinstance(user, User):
+            services.device_session_end(user=user, device=device)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+def _kajet_account(account: PortalAccount) -> dict[str, Any]:
+    return {
+        "email": account.email,
+        "logins": [
+            {
+                "login": link.user.login,
+                "kind": link.user.kind,
+                "first_name": link.user.first_name,
+                "last_name": link.user.last_name,
+                "school": {"id": link.user.school.pk, "name": link.user.school.name}
+                if link.user.school
+                else None,
+            }
+            for link in login_links_for_account(account)
+        ],
+    }
+
+
 class MeView(ScopedAPIView):
+    portal_account_ok = True
+
     @extend_schema(
         responses=s.MeOutput,
         summary="The signed-in user",
         description=(
             "The user, their roles and school; `students` lists a guardian's children or, for "
-            "a student, their own record (empty for staff)."
+            "a student, their own record (empty for staff). With a Kajet account's token, "
+            "`kajet_account` lists its linked school logins; the user's fields are those of "
+            "the login chosen with the `X-Kajet-Login` header and absent without it."
         ),
     )
-    def get(self, request: Request) -> Response:
-        user = request.user
-        assert isinstance(user, User)
+    def get(self, request: AuthedAPIRequest) -> Response:
+        user: Any = request.user
+        if isinstance(user, PortalPrincipal):
+            return Response(s.MeOutput({"kajet_account": _kajet_account(user.account)}).data)
+        portal_account = getattr(request._request, "portal_account", None) or getattr(
+            request, "portal_account", None
+        )
         students, _selected = family_students(request._request)
         payload = {
             "id": user.pk,
@@ -146,6 +208,8 @@ class MeView(ScopedAPIView):
             "school": {"id": user.school.pk, "name": user.school.name} if user.school else None,
             "students": students,
         }
+        if portal_account is not None:
+            payload["kajet_account"] = _kajet_account(portal_account)
         return Response(s.MeOutput(payload).data)
 
 
@@ -158,7 +222,7 @@ class StudentView(ScopedAPIView):
             "see. `guardians` is present for staff only."
         ),
     )
-    def get(self, request: Request, student_id: int) -> Response:
+    def get(self, request: AuthedAPIRequest, student_id: int) -> Response:
         user = request.user
         student = access_student(user, student_id)
         data: dict[str, Any] = s.StudentOutput(student).data

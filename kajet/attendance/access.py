@@ -9,12 +9,11 @@ decides the excuses of their class. Helpers raise Http404 for "missing" and "not
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from kajet.accounts.models import Role
+from kajet.accounts.models import Role, User
 from kajet.attendance import excuses as rules
 from kajet.attendance.models import AttendanceType, Excuse, Lesson
 from kajet.school.access import SCHOOL_WIDE_ROLES, roles_of, students_visible_to
@@ -22,7 +21,9 @@ from kajet.school.models import Course, LessonPeriod, SchoolClass, Student
 from kajet.timetable.selectors import lessons_for_teacher
 
 TEACHING = frozenset({Role.TEACHER, Role.HOMEROOM_TEACHER})
-OVERSEERS = frozenset({Role.PRINCIPAL, Role.PEDAGOGUE})
+#: Staff who see the attendance and the excuses of every class and student of the school:
+#: the principal, and the pedagogue and the psychologist who support the students.
+OVERSEERS = frozenset({Role.PRINCIPAL, Role.PEDAGOGUE, Role.PSYCHOLOGIST})
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "attendance.take": TEACHING,
@@ -30,6 +31,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "attendance.course_view": TEACHING,
     "attendance.class_view": frozenset({Role.HOMEROOM_TEACHER}) | OVERSEERS,
     "attendance.school_view": OVERSEERS,
+    # One student's attendance and excuses, read by staff (the support staff's student card).
+    "attendance.student_view": OVERSEERS,
     "excuse.submit": frozenset({Role.GUARDIAN, Role.STUDENT}),
     "excuse.decide": frozenset({Role.HOMEROOM_TEACHER}),
     "excuse.view_attachment": frozenset({Role.HOMEROOM_TEACHER}) | OVERSEERS,
@@ -40,16 +43,16 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
-def can(user: Any, action: str) -> bool:
+def can(user: User, action: str) -> bool:
     return bool(roles_of(user) & PERMISSIONS[action])
 
 
-def require(user: Any, action: str) -> None:
+def require(user: User, action: str) -> None:
     if not can(user, action):
         raise Http404
 
 
-def _substitutes(user: Any, course: Course, day: datetime.date, period: LessonPeriod) -> bool:
+def _substitutes(user: User, course: Course, day: datetime.date, period: LessonPeriod) -> bool:
     """Whether the timetable has the user holding this course's lesson on that day."""
     return any(
         o.course_id == course.pk and o.period_id == period.pk and o.teacher_id == user.pk
@@ -58,7 +61,7 @@ def _substitutes(user: Any, course: Course, day: datetime.date, period: LessonPe
     )
 
 
-def may_take(user: Any, course: Course, day: datetime.date, period: LessonPeriod) -> bool:
+def may_take(user: User, course: Course, day: datetime.date, period: LessonPeriod) -> bool:
     if not can(user, "attendance.take"):
         return False
     if course.teacher_id == user.pk:
@@ -69,7 +72,7 @@ def may_take(user: Any, course: Course, day: datetime.date, period: LessonPeriod
 
 
 def access_lesson_slot(
-    user: Any, course_id: int, day: datetime.date, period_id: int
+    user: User, course_id: int, day: datetime.date, period_id: int
 ) -> tuple[Course, LessonPeriod]:
     """The course and period of a lesson the user may take on ``day``; 404 otherwise."""
     require(user, "attendance.take")
@@ -85,7 +88,7 @@ def access_lesson_slot(
     return course, period
 
 
-def access_lesson(user: Any, lesson_id: int) -> Lesson:
+def access_lesson(user: User, lesson_id: int) -> Lesson:
     """A held lesson the user may edit (see ``may_take``); 404 otherwise."""
     require(user, "attendance.take")
     try:
@@ -106,7 +109,7 @@ def access_lesson(user: Any, lesson_id: int) -> Lesson:
     return lesson
 
 
-def courses_for_taking(user: Any) -> QuerySet[Course]:
+def courses_for_taking(user: User) -> QuerySet[Course]:
     """Courses the user may hold an extra lesson of: their own and their homeroom class's."""
     return (
         Course.objects.filter(year__is_current=True)
@@ -115,7 +118,7 @@ def courses_for_taking(user: Any) -> QuerySet[Course]:
     )
 
 
-def access_family_student(user: Any, student_id: int) -> Student:
+def access_family_student(user: User, student_id: int) -> Student:
     """A guardian's child or the student themself; 404 otherwise."""
     require(user, "attendance.view_family")
     try:
@@ -124,8 +127,17 @@ def access_family_student(user: Any, student_id: int) -> Student:
         raise Http404 from None
 
 
-def access_class_overview(user: Any, class_id: int) -> SchoolClass:
-    """The homeroom teacher's own class; any class for the principal and the pedagogue."""
+def access_student_attendance(user: User, student_id: int) -> Student:
+    """A student whose attendance and excuses the user reads as staff; 404 otherwise."""
+    require(user, "attendance.student_view")
+    try:
+        return students_visible_to(user).select_related("user", "school_class").get(pk=student_id)
+    except Student.DoesNotExist:
+        raise Http404 from None
+
+
+def access_class_overview(user: User, class_id: int) -> SchoolClass:
+    """The homeroom teacher's own class; any class for the overseers (OVERSEERS)."""
     require(user, "attendance.class_view")
     qs = SchoolClass.objects.select_related("homeroom_teacher", "year")
     if not roles_of(user) & OVERSEERS:
@@ -136,7 +148,7 @@ def access_class_overview(user: Any, class_id: int) -> SchoolClass:
         raise Http404 from None
 
 
-def access_course_attendance(user: Any, course_id: int) -> Course:
+def access_course_attendance(user: User, course_id: int) -> Course:
     """A course the user teaches; 404 otherwise."""
     require(user, "attendance.course_view")
     try:
@@ -147,7 +159,7 @@ def access_course_attendance(user: Any, course_id: int) -> Course:
         raise Http404 from None
 
 
-def excuses_visible_to(user: Any) -> QuerySet[Excuse]:
+def excuses_visible_to(user: User) -> QuerySet[Excuse]:
     roles = roles_of(user)
     qs = Excuse.objects.all()
     if roles & (OVERSEERS | (SCHOOL_WIDE_ROLES & {Role.PSYCHOLOGIST})):
@@ -162,7 +174,7 @@ def excuses_visible_to(user: Any) -> QuerySet[Excuse]:
     return qs.filter(pk__in=Excuse.objects.filter(condition).values("pk"))
 
 
-def access_excuse(user: Any, excuse_id: int) -> Excuse:
+def access_excuse(user: User, excuse_id: int) -> Excuse:
     """An excuse the user submitted, is the family of, decides, or oversees; 404 otherwise."""
     try:
         return (
@@ -174,18 +186,18 @@ def access_excuse(user: Any, excuse_id: int) -> Excuse:
         raise Http404 from None
 
 
-def may_decide(user: Any, excuse: Excuse) -> bool:
+def may_decide(user: User, excuse: Excuse) -> bool:
     return can(user, "excuse.decide") and excuse.student.school_class.homeroom_teacher_id == user.pk
 
 
-def access_excuse_for_decision(user: Any, excuse_id: int) -> Excuse:
+def access_excuse_for_decision(user: User, excuse_id: int) -> Excuse:
     excuse = access_excuse(user, excuse_id)
     if not may_decide(user, excuse):
         raise Http404
     return excuse
 
 
-def may_see_attachment(user: Any, excuse: Excuse) -> bool:
+def may_see_attachment(user: User, excuse: Excuse) -> bool:
     if not can(user, "excuse.view_attachment"):
         return False
     if roles_of(user) & OVERSEERS:
@@ -193,14 +205,14 @@ def may_see_attachment(user: Any, excuse: Excuse) -> bool:
     return excuse.student.school_class.homeroom_teacher_id == user.pk
 
 
-def may_withdraw(user: Any, excuse: Excuse) -> bool:
+def may_withdraw(user: User, excuse: Excuse) -> bool:
     """The sender of a waiting excuse (see ``excuses.may_withdraw``)."""
     return can(user, "excuse.withdraw") and rules.may_withdraw(
         status=excuse.status, is_sender=excuse.submitted_by_id == user.pk
     )
 
 
-def access_excuse_for_withdrawal(user: Any, excuse_id: int) -> Excuse:
+def access_excuse_for_withdrawal(user: User, excuse_id: int) -> Excuse:
     """An excuse the user sent (whatever its status: the service explains a refusal);
     404 for everyone else, the other guardian and the student included."""
     require(user, "excuse.withdraw")
@@ -210,7 +222,7 @@ def access_excuse_for_withdrawal(user: Any, excuse_id: int) -> Excuse:
     return excuse
 
 
-def access_custom_type(user: Any, type_id: int) -> AttendanceType:
+def access_custom_type(user: User, type_id: int) -> AttendanceType:
     """A school-defined attendance type of the administrator's school (the standard types
     are fixed and have no page of their own); 404 otherwise."""
     require(user, "attendance.settings")

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from kajet.accounts.models import User
 from kajet.attendance import colours, stats
 from kajet.attendance.models import AttendanceMark, AttendancePolicy, AttendanceType
 from kajet.attendance.services import attendance_types_for
@@ -34,7 +35,7 @@ def _school(school_id: int) -> School:
     return School(pk=school_id)
 
 
-def _require_admin_school(actor: Any, school_id: int) -> None:
+def _require_admin_school(actor: User, school_id: int) -> None:
     # The views already 404 anyone else; this keeps a service call from another school out.
     if actor.school_id != school_id:
         raise ValidationError(_("This setting belongs to another school."))
@@ -43,7 +44,7 @@ def _require_admin_school(actor: Any, school_id: int) -> None:
 @transaction.atomic
 def attendance_policy_update(
     *,
-    actor: Any,
+    actor: User,
     school: School | int,
     threshold_percent: int,
     excuse_deadline_days: int,
@@ -145,7 +146,7 @@ def _state(t: AttendanceType) -> dict[str, Any]:
 
 @transaction.atomic
 def attendance_type_add(
-    *, actor: Any, school: School | int, name: str, code: str, colour: str, kind: str
+    *, actor: User, school: School | int, name: str, code: str, colour: str, kind: str
 ) -> AttendanceType:
     """Add a school-defined type, counted as the standard ``kind``, after the others."""
     school_id = school if isinstance(school, int) else school.pk
@@ -169,7 +170,7 @@ def attendance_type_add(
     return created
 
 
-def _locked_custom(actor: Any, attendance_type: AttendanceType) -> AttendanceType:
+def _locked_custom(actor: User, attendance_type: AttendanceType) -> AttendanceType:
     _require_admin_school(actor, attendance_type.school_id)
     locked = AttendanceType.objects.select_for_update().get(pk=attendance_type.pk)
     if locked.is_standard:
@@ -179,7 +180,7 @@ def _locked_custom(actor: Any, attendance_type: AttendanceType) -> AttendanceTyp
 
 @transaction.atomic
 def attendance_type_update(
-    *, actor: Any, attendance_type: AttendanceType, name: str, code: str, colour: str, kind: str
+    *, actor: User, attendance_type: AttendanceType, name: str, code: str, colour: str, kind: str
 ) -> AttendanceType:
     """Change a school-defined type. Once marks use it, only its name and colour change:
     its code and kind stay (add a new type and deactivate this one instead)."""
@@ -220,7 +221,7 @@ def attendance_type_update(
 
 @transaction.atomic
 def attendance_type_set_active(
-    *, actor: Any, attendance_type: AttendanceType, active: bool
+    *, actor: User, attendance_type: AttendanceType, active: bool
 ) -> AttendanceType:
     """Deactivate a school-defined type (its marks stay and still count as its kind; it is
     no longer offered for new marks) or bring it back."""
@@ -242,7 +243,7 @@ def attendance_type_set_active(
 
 
 @transaction.atomic
-def attendance_type_delete(*, actor: Any, attendance_type: AttendanceType) -> None:
+def attendance_type_delete(*, actor: User, attendance_type: AttendanceType) -> None:
     """Delete a school-defined type that no mark has ever used (a typo, say). A type in use
     is refused: deactivate it instead, so no mark is lost."""
     locked = _locked_custom(actor, attendance_type)

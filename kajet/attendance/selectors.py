@@ -5,14 +5,17 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, FilteredRelation, Min, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
+from kajet.accounts.models import User
 from kajet.attendance import colours, stats
 from kajet.attendance import excuses as rules
-from kajet.attendance.models import AttendanceMark, Excuse, ExcuseItem, Lesson
+from kajet.attendance.models import AttendanceMark, AttendancePolicy, Excuse, ExcuseItem, Lesson
+from kajet.core.collation import polish_key
 from kajet.school.models import Course, LessonPeriod, SchoolClass, SchoolYear, Student, Term
+from kajet.school.selectors import ClassKey
 from kajet.timetable.selectors import LessonOccurrence, teacher_lessons_held_on
 
 
@@ -53,7 +56,7 @@ class DayLesson:
     lesson: Lesson | None = None
 
 
-def teacher_day(user: Any, day: datetime.date) -> list[DayLesson]:
+def teacher_day(user: User, day: datetime.date) -> list[DayLesson]:
     """The teacher's lessons on ``day`` from the timetable (substitutions included) and any
     extra lessons they held, each with its held Lesson when attendance was taken."""
     occurrences: list[LessonOccurrence] = teacher_lessons_held_on(user, day)
@@ -191,7 +194,7 @@ def student_statistics(rows: list[MarkRow], terms: list[Term], threshold: int) -
             if term.starts_on <= row.date <= term.ends_on:
                 entry.by_term[term.number].add(row.kind)
                 total_by_term[term.number].add(row.kind)
-    ordered = sorted(subjects.values(), key=lambda s: s.subject_name)
+    ordered = sorted(subjects.values(), key=lambda s: polish_key(s.subject_name))
     for entry in ordered:
         entry.can_miss = entry.year.can_still_miss(threshold)
         entry.term_list = [entry.by_term[t.number] for t in terms]
@@ -321,7 +324,7 @@ def school_overview(school_id: int) -> list[ClassSummaryRow]:
     ]
 
 
-def excuse_queue(user: Any) -> list[Excuse]:
+def excuse_queue(user: User) -> list[Excuse]:
     """Excuses waiting for the homeroom teacher's decision, oldest first."""
     return list(
         Excuse.objects.filter(status=rules.PENDING, student__school_class__homeroom_teacher=user)
@@ -331,13 +334,159 @@ def excuse_queue(user: Any) -> list[Excuse]:
     )
 
 
-def homeroom_classes(user: Any) -> list[SchoolClass]:
+def homeroom_classes(user: User) -> list[SchoolClass]:
     return list(SchoolClass.objects.filter(homeroom_teacher=user, year__is_current=True))
 
 
-def courses_taught(user: Any) -> list[Course]:
+def courses_taught(user: User) -> list[Course]:
     return list(
         Course.objects.filter(teacher=user, year__is_current=True).select_related(
             "subject", "school_class", "group"
         )
     )
+
+
+# --- Lessons held, for the family ("Realizacja") -------------------------------------------------
+
+#: How many lessons the family's list shows (newest first).
+LESSONS_LIMIT = 300
+
+
+@dataclass
+class FamilyLesson:
+    lesson: Lesson
+    code: str | None
+    type_name: str | None
+    colour: str | None
+    kind: str | None
+
+    @property
+    def text_colour(self) -> str:
+        return colours.text_colour_for(self.colour or "#ffffff")
+
+
+@dataclass
+class FamilyLessons:
+    subjects: list[tuple[int, str]]
+    lessons: list[FamilyLesson]
+    truncated: bool
+
+
+def student_courses(student: Student) -> QuerySet[Course]:
+    """The courses of the current year a student attends: their class's whole-class courses
+    and their groups' courses."""
+    return Course.objects.filter(
+        Q(school_class_id=student.school_class_id, group__isnull=True)
+        | Q(group__memberships__student=student),
+        year__is_current=True,
+    ).distinct()
+
+
+def lessons_for_student(student: Student, *, subject_id: int | None = None) -> FamilyLessons:
+    """The lessons held in the student's courses this year, newest first: date, period,
+    subject, topic, who held it and the student's attendance at each (2 queries)."""
+    courses = list(student_courses(student).select_related("subject").order_by("subject__name"))
+    names = {(c.subject_id, c.subject.name) for c in courses}
+    subjects = sorted(names, key=lambda s: polish_key(s[1]))
+    chosen = [c.pk for c in courses if subject_id is None or c.subject_id == subject_id]
+    rows = list(
+        Lesson.objects.filter(course_id__in=chosen)
+        .select_related("course__subject", "period", "teacher")
+        # The student's one mark at each lesson (unique per lesson and student): a LEFT JOIN.
+        .annotate(own=FilteredRelation("marks", condition=Q(marks__student=student)))
+        .annotate(
+            mark_code=F("own__type__code"),
+            mark_name=F("own__type__name"),
+            mark_colour=F("own__type__colour"),
+            mark_kind=F("own__type__kind"),
+        )
+        .order_by("-date", "-period__number", "-pk")[: LESSONS_LIMIT + 1]
+    )
+    lessons = [
+        FamilyLesson(
+            row,
+            row.mark_code,
+            row.mark_name,
+            row.mark_colour,
+            row.mark_kind,
+        )
+        for row in rows[:LESSONS_LIMIT]
+    ]
+    return FamilyLessons(subjects, lessons, len(rows) > LESSONS_LIMIT)
+
+
+# --- Home page panels ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DayAttendance:
+    """The school's attendance taken on one day: marks per base kind and the lessons."""
+
+    summary: stats.Summary
+    lessons: int
+
+
+def school_day_attendance(day: datetime.date) -> DayAttendance:
+    """The marks of every lesson held on ``day`` in the current school scope, counted per
+    base kind, and the number of those lessons — one aggregate query, whatever the size."""
+    counts = AttendanceMark.objects.filter(lesson__date=day).aggregate(
+        lessons=Count("lesson_id", distinct=True),
+        **{kind: Count("pk", filter=Q(type__kind=kind)) for kind in stats.KINDS},
+    )
+    summary = stats.Summary()
+    for kind in stats.KINDS:
+        summary.add(kind, counts[kind] or 0)
+    lessons = counts["lessons"] or 0
+    return DayAttendance(summary=summary, lessons=lessons)
+
+
+@dataclass(frozen=True)
+class WaitingExcuses:
+    count: int
+    oldest: datetime.datetime | None
+
+
+def excuses_waiting(*, homeroom_teacher: User | None = None) -> WaitingExcuses:
+    """Excuses waiting for a decision — of the classes ``homeroom_teacher`` leads this year,
+    or (None) of the whole school in scope — with the oldest one's time (one query)."""
+    qs = Excuse.objects.filter(status=rules.PENDING)
+    if homeroom_teacher is not None:
+        qs = qs.filter(
+            student__school_class__homeroom_teacher=homeroom_teacher,
+            student__school_class__year__is_current=True,
+        )
+    found = qs.aggregate(count=Count("pk"), oldest=Min("created_at"))
+    return WaitingExcuses(count=found["count"] or 0, oldest=found["oldest"])
+
+
+def students_under_threshold_by_class() -> tuple[dict[ClassKey, set[int]], int | None]:
+    """(class → the enrolled students whose attendance this school year is under the
+    school's threshold, that threshold — None when nobody is under it), in the current
+    school scope: ONE GROUP BY query with the same counting rule as ``stats.Summary`` (late
+    attends; released does not count). The policy's threshold is read inside the query
+    (the school's row, else the model's default), so the home page pays no extra query."""
+    default = AttendancePolicy._meta.get_field("threshold_percent").get_default()
+    threshold = Coalesce(
+        Subquery(AttendancePolicy.objects.values("threshold_percent")[:1]), Value(default)
+    )
+    rows = (
+        AttendanceMark.objects.filter(
+            lesson__course__year__is_current=True, student__left_on__isnull=True
+        )
+        .values_list(*ClassKey.FIELDS, "student_id")
+        .annotate(
+            attended_100=Count("pk", filter=Q(type__kind__in=stats.ATTENDED)) * 100,
+            counted=Count("pk", filter=~Q(type__kind=stats.RELEASED)),
+            threshold=threshold,
+        )
+        # HAVING: only the students under the threshold come back (0: no threshold).
+        .filter(counted__gt=0, attended_100__lt=F("counted") * F("threshold"))
+        .values_list(*ClassKey.FIELDS, "student_id", "threshold")
+        .order_by()
+    )
+    found: dict[ClassKey, set[int]] = defaultdict(set)
+    percent = None
+    for pk, level, name, student_id, threshold_of_row in rows:
+        found[ClassKey(pk, level, name)].add(student_id)
+        percent = threshold_of_row
+    return dict(found), percent

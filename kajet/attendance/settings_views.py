@@ -10,28 +10,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kajet.accounts.http import request_user
+from kajet.accounts.http import AuthedRequest
 from kajet.attendance import access, policy, services
 from kajet.attendance.forms import PolicyForm, TypeForm
 from kajet.attendance.models import AttendanceMark
 
 
-def _school_id(user: Any) -> int:
-    assert user.school_id is not None
-    return int(user.school_id)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
-def policy_page(request: HttpRequest) -> HttpResponse:
-    user = request_user(request)
+def policy_page(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     access.require(user, "attendance.settings")
-    current = services.policy_for(_school_id(user))
+    current = services.policy_for(request.school.pk)
     initial = {
         "threshold_percent": current.threshold_percent,
         "excuse_deadline_days": current.excuse_deadline_days,
@@ -41,7 +36,7 @@ def policy_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             policy.attendance_policy_update(
-                actor=user, school=_school_id(user), **form.cleaned_data
+                actor=user, school=request.school.pk, **form.cleaned_data
             )
         except ValidationError as error:
             for text in error.messages:
@@ -58,11 +53,11 @@ def policy_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def types_page(request: HttpRequest) -> HttpResponse:
+def types_page(request: AuthedRequest) -> HttpResponse:
     """Every type of the school; the school's own with how many marks use them (2 queries)."""
-    user = request_user(request)
+    user = request.user
     access.require(user, "attendance.settings")
-    types = services.attendance_types_for(_school_id(user))
+    types = services.attendance_types_for(request.school.pk)
     custom = [t for t in types if not t.is_standard]
     uses = dict(
         AttendanceMark.objects.filter(type__in=custom)
@@ -87,9 +82,9 @@ def _type_values(form: TypeForm) -> dict[str, str]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def type_edit(request: HttpRequest, type_id: int = 0) -> HttpResponse:
+def type_edit(request: AuthedRequest, type_id: int = 0) -> HttpResponse:
     """Add a school-defined type (``type_id`` 0) or change one."""
-    user = request_user(request)
+    user = request.user
     found = access.access_custom_type(user, type_id) if type_id else None
     access.require(user, "attendance.settings")
     in_use = found is not None and AttendanceMark.objects.filter(type=found).exists()
@@ -101,7 +96,7 @@ def type_edit(request: HttpRequest, type_id: int = 0) -> HttpResponse:
         try:
             if found is None:
                 policy.attendance_type_add(
-                    actor=user, school=_school_id(user), **_type_values(form)
+                    actor=user, school=request.school.pk, **_type_values(form)
                 )
             else:
                 policy.attendance_type_update(
@@ -123,9 +118,9 @@ def type_edit(request: HttpRequest, type_id: int = 0) -> HttpResponse:
 
 @login_required
 @require_POST
-def type_state(request: HttpRequest, type_id: int) -> HttpResponse:
+def type_state(request: AuthedRequest, type_id: int) -> HttpResponse:
     """Deactivate, reactivate or (never used) delete a school-defined type."""
-    user = request_user(request)
+    user = request.user
     found = access.access_custom_type(user, type_id)
     action = request.POST.get("action")
     try:

@@ -10,17 +10,20 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kajet.accounts.http import request_user
+from kajet.accounts.http import AuthedRequest
+from kajet.accounts.models import User
 from kajet.attendance import access, selectors, services
 from kajet.attendance import excuses as rules
 from kajet.attendance.models import Lesson
+from kajet.audit.services import access_log_view
+from kajet.core.numbers import parse_id
 from kajet.school.access import roles_of
 from kajet.school.family import family_students
 from kajet.school.models import LessonPeriod
@@ -34,8 +37,8 @@ def _date(value: str | None, default: datetime.date) -> datetime.date:
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
-    user = request_user(request)
+def index(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     if access.can(user, "attendance.take"):
         return redirect("attendance:today")
     if access.can(user, "attendance.view_family"):
@@ -51,8 +54,8 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def today(request: HttpRequest) -> HttpResponse:
-    user = request_user(request)
+def today(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     access.require(user, "attendance.take")
     day = _date(request.GET.get("data"), timezone.localdate())
     context = {
@@ -69,14 +72,13 @@ def today(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def extra(request: HttpRequest) -> HttpResponse:
+def extra(request: AuthedRequest) -> HttpResponse:
     """An extra lesson (not in the timetable): pick course, date and period."""
-    user = request_user(request)
+    user = request.user
     access.require(user, "attendance.take")
-    try:
-        course_id = int(request.GET.get("course", ""))
-        period_id = int(request.GET.get("period", ""))
-    except ValueError:
+    course_id = parse_id(request.GET.get("course", ""))
+    period_id = parse_id(request.GET.get("period", ""))
+    if course_id is None or period_id is None:
         messages.error(request, _("Choose a course and a lesson period."))
         return redirect("attendance:today")
     day = _date(request.GET.get("data"), timezone.localdate())
@@ -86,28 +88,26 @@ def extra(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _posted_ids(request: HttpRequest, prefix: str, roster: list[Any]) -> dict[int, int]:
+def _posted_ids(request: AuthedRequest, prefix: str, roster: list[Any]) -> dict[int, int]:
     """``<prefix><student id>`` fields of the POST as student id → integer (-1: not a number;
     empty or missing: left out)."""
     found: dict[int, int] = {}
     for student in roster:
         raw = request.POST.get(f"{prefix}{student.pk}")
         if raw:
-            try:
-                found[student.pk] = int(raw)
-            except ValueError:
-                found[student.pk] = -1
+            parsed = parse_id(raw)
+            found[student.pk] = -1 if parsed is None else parsed
     return found
 
 
 @login_required
-def lesson(request: HttpRequest, course_id: int, day: str, period_id: int) -> HttpResponse:
+def lesson(request: AuthedRequest, course_id: int, day: str, period_id: int) -> HttpResponse:
     """Take (or correct) attendance of one lesson: topic and every student, one save.
 
     The form carries each mark's version as loaded (``v<student id>``); when another teacher
     or an excuse approval changed any mark since, nothing is saved and the page shows the
     current marks, the changed students highlighted with what this teacher had chosen."""
-    user = request_user(request)
+    user = request.user
     date = _date(day, datetime.date.min)
     if date == datetime.date.min:
         raise Http404
@@ -179,8 +179,8 @@ def lesson(request: HttpRequest, course_id: int, day: str, period_id: int) -> Ht
 
 
 @login_required
-def course(request: HttpRequest, course_id: int) -> HttpResponse:
-    user = request_user(request)
+def course(request: AuthedRequest, course_id: int) -> HttpResponse:
+    user = request.user
     found = access.access_course_attendance(user, course_id)
     rows, lessons = selectors.course_overview(found)
     return render(
@@ -199,9 +199,9 @@ def _monday(day: datetime.date) -> datetime.date:
 
 
 @login_required
-def family(request: HttpRequest) -> HttpResponse:
+def family(request: AuthedRequest) -> HttpResponse:
     """A guardian's child's (or the student's own) attendance: a week, subjects, statistics."""
-    user = request_user(request)
+    user = request.user
     access.require(user, "attendance.view_family")
     children, student = family_students(request)
     if student is None:
@@ -233,7 +233,7 @@ def family(request: HttpRequest) -> HttpResponse:
     return render(request, "attendance/family.html", context)
 
 
-def _may_excuse(user: Any, student: Any, policy: Any, today: datetime.date) -> bool:
+def _may_excuse(user: User, student: Any, policy: Any, today: datetime.date) -> bool:
     return rules.may_submit(
         is_guardian="guardian" in roles_of(user),
         is_the_student=student.user_id == user.pk,
@@ -243,10 +243,10 @@ def _may_excuse(user: Any, student: Any, policy: Any, today: datetime.date) -> b
 
 
 @login_required
-def excuse_new(request: HttpRequest) -> HttpResponse:
+def excuse_new(request: AuthedRequest) -> HttpResponse:
     """The guardian picks unexcused absences (single lessons, whole days, or a date range),
     writes a reason, optionally attaches a document, and sends it to the homeroom teacher."""
-    user = request_user(request)
+    user = request.user
     access.require(user, "excuse.submit")
     children, student = family_students(request)
     if student is None:
@@ -262,8 +262,9 @@ def excuse_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         ids: set[int] = set()
         for raw in request.POST.getlist("mark"):
-            if raw.isdigit():
-                ids.add(int(raw))
+            mark_id = parse_id(raw)
+            if mark_id is not None:
+                ids.add(mark_id)
         days = set(request.POST.getlist("day"))
         date_from = _date(request.POST.get("od"), datetime.date.max)
         date_to = _date(request.POST.get("do"), datetime.date.min)
@@ -301,9 +302,9 @@ def excuse_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def excuses(request: HttpRequest) -> HttpResponse:
+def excuses(request: AuthedRequest) -> HttpResponse:
     """The family's excuses (guardian: the selected child) with their status."""
-    user = request_user(request)
+    user = request.user
     access.require(user, "attendance.view_family")
     children, student = family_students(request)
     if student is None:
@@ -321,9 +322,10 @@ def excuses(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def excuse(request: HttpRequest, excuse_id: int) -> HttpResponse:
-    user = request_user(request)
+def excuse(request: AuthedRequest, excuse_id: int) -> HttpResponse:
+    user = request.user
     found = access.access_excuse(user, excuse_id)
+    access_log_view(request, found.student)
     return render(
         request,
         "attendance/excuse.html",
@@ -339,8 +341,8 @@ def excuse(request: HttpRequest, excuse_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def excuse_decide(request: HttpRequest, excuse_id: int) -> HttpResponse:
-    user = request_user(request)
+def excuse_decide(request: AuthedRequest, excuse_id: int) -> HttpResponse:
+    user = request.user
     found = access.access_excuse_for_decision(user, excuse_id)
     note = request.POST.get("note", "")
     try:
@@ -366,9 +368,9 @@ def excuse_decide(request: HttpRequest, excuse_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def excuse_withdraw(request: HttpRequest, excuse_id: int) -> HttpResponse:
+def excuse_withdraw(request: AuthedRequest, excuse_id: int) -> HttpResponse:
     """The sender withdraws a waiting excuse (confirmed on the excuse's page)."""
-    user = request_user(request)
+    user = request.user
     found = access.access_excuse_for_withdrawal(user, excuse_id)
     try:
         services.excuse_withdraw(actor=user, excuse=found)
@@ -383,8 +385,8 @@ def excuse_withdraw(request: HttpRequest, excuse_id: int) -> HttpResponse:
 
 
 @login_required
-def excuse_attachment(request: HttpRequest, excuse_id: int) -> FileResponse:
-    user = request_user(request)
+def excuse_attachment(request: AuthedRequest, excuse_id: int) -> FileResponse:
+    user = request.user
     found = access.access_excuse(user, excuse_id)
     if not found.attachment or not access.may_see_attachment(user, found):
         raise Http404
@@ -392,6 +394,7 @@ def excuse_attachment(request: HttpRequest, excuse_id: int) -> FileResponse:
         handle = found.attachment.open("rb")
     except FileNotFoundError:
         raise Http404 from None
+    access_log_view(request, found.student)
     response = FileResponse(handle, as_attachment=True, filename=found.attachment_name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
@@ -402,8 +405,8 @@ def excuse_attachment(request: HttpRequest, excuse_id: int) -> FileResponse:
 
 
 @login_required
-def school_class(request: HttpRequest, class_id: int) -> HttpResponse:
-    user = request_user(request)
+def school_class(request: AuthedRequest, class_id: int) -> HttpResponse:
+    user = request.user
     found = access.access_class_overview(user, class_id)
     queue = [e for e in selectors.excuse_queue(user) if e.student.school_class_id == found.pk]
     return render(
@@ -414,21 +417,44 @@ def school_class(request: HttpRequest, class_id: int) -> HttpResponse:
 
 
 @login_required
-def queue(request: HttpRequest) -> HttpResponse:
-    user = request_user(request)
+def queue(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     access.require(user, "excuse.decide")
     return render(request, "attendance/queue.html", {"queue": selectors.excuse_queue(user)})
 
 
 @login_required
-def school(request: HttpRequest) -> HttpResponse:
-    user = request_user(request)
+def school(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     access.require(user, "attendance.school_view")
-    assert user.school_id is not None
     return render(
-        request, "attendance/school.html", {"rows": selectors.school_overview(user.school_id)}
+        request, "attendance/school.html", {"rows": selectors.school_overview(request.school.pk)}
     )
 
 
 def lesson_url(course_id: int, day: datetime.date, period_id: int) -> str:
     return reverse("attendance:lesson", args=[course_id, day.isoformat(), period_id])
+
+
+@login_required
+def lessons(request: AuthedRequest) -> HttpResponse:
+    """The lessons held in a guardian's child's (or the student's own) courses: date, period,
+    topic, teacher and the student's attendance at each (Librus's "Realizacja")."""
+    user = request.user
+    access.require(user, "attendance.view_family")
+    children, student = family_students(request)
+    if student is None:
+        raise Http404
+    subject_id = parse_id(request.GET.get("przedmiot", ""))
+    data = selectors.lessons_for_student(student, subject_id=subject_id)
+    return render(
+        request,
+        "attendance/lessons.html",
+        {
+            "children": children,
+            "selected": student,
+            "student": student,
+            "data": data,
+            "subject_id": subject_id,
+        },
+    )

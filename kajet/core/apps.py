@@ -7,4 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Kajet core"
 
     def ready(self) -> None:
-        from kajet.core import db_signals, lookups  # noqa: F401  (SQLite functions, lookups)
+        from kajet.core import converters, db_signals, lookups  # noqa: F401  (SQLite, lookups)
+
+        converters.register()  # before any URLconf is loaded: every urls.py uses <id:...>

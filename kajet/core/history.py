@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+
 from kajet.core.models import HistoryEntry, School
 
 
 def history_record(
     *,
     school: School,
-    actor: Any,
+    actor: AbstractBaseUser | None,
     code: str,
     object_type: str,
     object_id: int,
@@ -30,9 +32,12 @@ def history_record(
     )
 
 
-def history_record_many(*, school: School, actor: Any, entries: Iterable[dict[str, Any]]) -> int:
+def history_record_many(
+    *, school: School, actor: AbstractBaseUser | None, entries: Iterable[dict[str, Any]]
+) -> int:
     """Append many entries in one INSERT; each dict has code, object_type, object_id, old, new."""
-    rows = [HistoryEntry(school=school, actor=actor, **entry) for entry in entries]
+    actor_id = actor.pk if actor is not None else None
+    rows = [HistoryEntry(school=school, actor_id=actor_id, **entry) for entry in entries]
     HistoryEntry.objects.bulk_create(rows, batch_size=500)
     return len(rows)
 

@@ -6,19 +6,22 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django_scopes import scope
 
+from kajet.core.text import strip_invisible
+
 
 class SchoolScopeMiddleware:
-    """Runs the rest of the request inside ``scope(school=<the user's school>)``.
+    """Runs the rest of the request inside ``scope(school=<the user's school>)`` and sets
+    ``request.school`` (see ``kajet.accounts.http.AuthedRequest``).
 
     Anonymous requests and operators (no school) get no scope at all, so any tenant query
     they reach raises ScopeError instead of reading across schools. The API opens its own
-    scope after token authentication (kajet.api.views.ScopedAPIView).
+    scope after token authentication (kajet.api.base.ScopedAPIView).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -29,6 +32,8 @@ class SchoolScopeMiddleware:
         school_id = getattr(user, "school_id", None) if user.is_authenticated else None
         if school_id is None:
             return self.get_response(request)
+        # The school was loaded with the user (the backend's select_related): no query.
+        request.school = user.school  # type: ignore[attr-defined,union-attr]
         with scope(school=school_id):
             return self.get_response(request)
 
@@ -84,3 +89,21 @@ def request_too_large(request: HttpRequest) -> HttpResponse:
     # No request context: nothing below this middleware (session, user) has run.
     body = render_to_string("core/413.html", {"megabytes": megabytes})
     return HttpResponse(body, status=413)
+
+
+class CleanInputMiddleware:
+    """Every form a page receives, freed of invisible characters before anything reads it
+    (``kajet.core.text``): the one place for pages, whether a view uses a Django form or
+    reads ``request.POST`` itself. The API's parsers do the same (``kajet.api.parsers``)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and not request.path.startswith("/api/"):
+            cleaned = QueryDict(mutable=True)
+            for key, values in request.POST.lists():
+                cleaned.setlist(key, [strip_invisible(value) for value in values])
+            cleaned._mutable = False
+            request.POST = cleaned  # type: ignore[assignment]  # a QueryDict, made immutable
+        return self.get_response(request)

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from kajet.core.collation import POLISH
+
 
 class School(models.Model):
     """A school: the tenant. Every tenant row carries ``school_id``.
@@ -17,8 +19,8 @@ class School(models.Model):
     their own apps, one row per school.
     """
 
-    name = models.CharField(_("name"), max_length=200)
-    short_name = models.CharField(_("short name"), max_length=60)
+    name = models.CharField(_("name"), max_length=200, db_collation=POLISH)
+    short_name = models.CharField(_("short name"), max_length=60, db_collation=POLISH)
     city = models.CharField(_("city"), max_length=100, blank=True)
     staff_idle_minutes = models.PositiveIntegerField(_("staff idle timeout (minutes)"), default=30)
     family_idle_minutes = models.PositiveIntegerField(
@@ -28,6 +30,11 @@ class School(models.Model):
         _("require two-factor sign-in for staff"), default=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    #: Moved by every write that changes what the home page shares between its viewers
+    #: (lessons and changes, calendar, homework, announcements): the home page's cache keys
+    #: carry it (kajet/dashboard/caching.py, docs/adr/0010-home-page-cache.md). It is read
+    #: with the user on every request (``get_user`` loads the school), so no query.
+    home_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("school")

@@ -5,14 +5,22 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
 
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``: browsers ask the site's root for it where a page names no icon (a PDF,
+    a JSON answer); the pages themselves link the static file from ``base.html``."""
+    return redirect(static("kajet/favicon.ico"), permanent=True)
 
 
 @require_GET

@@ -1,5 +1,6 @@
 """The secret iCalendar feed: a user's timetable (with substitutions and cancellations),
-calendar events and homework due dates, for calendar apps that subscribe to a URL.
+calendar events, homework due dates, parent meetings and booked consultations, for calendar
+apps that subscribe to a URL.
 
 * Who: the token's owner. A guardian's feed covers all their children (each item is prefixed
   with the child's first name when there is more than one); a student's covers themself;
@@ -36,9 +37,12 @@ from django.views.decorators.http import require_GET
 from django_scopes import scope
 
 from kajet.accounts.models import User
+from kajet.core.datefmt import short_date
 from kajet.feeds.services import feed_token_resolve
 from kajet.homework.models import Homework
 from kajet.homework.selectors import homework_due_for_student, homework_due_for_teacher
+from kajet.meetings.models import ConsultationSlot, Meeting
+from kajet.meetings.selectors import consultations_for_feed, meetings_for_feed
 from kajet.school.models import Student
 from kajet.timetable.models import Event
 from kajet.timetable.selectors import (
@@ -84,7 +88,7 @@ def _lesson_event(
         if o.moved_to:
             notes.append(
                 _("Moved to %(date)s, lesson %(number)s")
-                % {"date": o.moved_to[0].strftime("%d.%m.%Y"), "number": o.moved_to[1]}
+                % {"date": short_date(o.moved_to[0]), "number": o.moved_to[1]}
             )
     elif o.status == "moved_in":
         summary = _("%(subject)s (moved)") % {"subject": summary}
@@ -142,6 +146,41 @@ def _homework_event(hw: Homework, *, prefix: str, uid_owner: str) -> icalendar.E
     return ev
 
 
+#: How long a parent meeting is shown in calendars (the register has only its start).
+MEETING_LENGTH = datetime.timedelta(hours=1)
+
+
+def _meeting_event(m: Meeting, *, uid_owner: str, tz: zoneinfo.ZoneInfo) -> icalendar.Event:
+    ev = icalendar.Event()
+    ev.add("uid", f"meeting-{m.pk}-{uid_owner}@kajet")
+    ev.add("dtstamp", m.created_at.astimezone(datetime.UTC))
+    starts = datetime.datetime.combine(m.date, m.starts_at, tzinfo=tz)
+    ev.add("dtstart", starts)
+    ev.add("dtend", starts + MEETING_LENGTH)
+    ev.add("summary", _("Parent meeting of class %(name)s") % {"name": m.school_class.name})
+    if m.room:
+        ev.add("location", m.room)
+    ev.add("description", m.agenda)
+    ev.add("categories", ["meeting"])
+    return ev
+
+
+def _consultation_event(
+    slot: ConsultationSlot, *, uid_owner: str, tz: zoneinfo.ZoneInfo, staff: bool
+) -> icalendar.Event:
+    ev = icalendar.Event()
+    ev.add("uid", f"consultation-{slot.pk}-{uid_owner}@kajet")
+    ev.add("dtstamp", slot.booking.booked_at.astimezone(datetime.UTC))
+    ev.add("dtstart", datetime.datetime.combine(slot.date, slot.starts_at, tzinfo=tz))
+    ev.add("dtend", datetime.datetime.combine(slot.date, slot.ends_at, tzinfo=tz))
+    other = slot.booking.guardian if staff else slot.teacher
+    ev.add("summary", _("Consultation: %(name)s") % {"name": other.full_name})
+    if slot.room:
+        ev.add("location", slot.room)
+    ev.add("categories", ["consultation"])
+    return ev
+
+
 def build_feed(user: User, *, today: datetime.date) -> bytes:
     """The iCalendar body of ``user``'s feed (inside the user's school scope)."""
     tz = zoneinfo.ZoneInfo(TZ_NAME)
@@ -194,6 +233,15 @@ def build_feed(user: User, *, today: datetime.date) -> bytes:
         items += [
             _homework_event(hw, prefix="", uid_owner=owner)
             for hw in homework_due_for_teacher(user=user, start=start, end=end)
+        ]
+    if user.kind != User.Kind.STUDENT:
+        owner = f"u{user.pk}"
+        items += [
+            _meeting_event(m, uid_owner=owner, tz=tz) for m in meetings_for_feed(user, start, end)
+        ]
+        items += [
+            _consultation_event(s, uid_owner=owner, tz=tz, staff=user.kind == User.Kind.STAFF)
+            for s in consultations_for_feed(user, start, end)
         ]
     _add_all(cal, items)
     cal.add_missing_timezones()

@@ -9,6 +9,7 @@ messages and announcements. The whole page stays within a fixed query budget.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,19 +17,25 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 
-from kajet.accounts.models import User
+from kajet.accounts.http import AuthedRequest
+from kajet.accounts.models import Role, User
 from kajet.accounts.services import last_successful_sign_in
+from kajet.attendance.selectors import WaitingExcuses, excuses_waiting
+from kajet.dashboard.caching import home_cached
+from kajet.dashboard.overview import SchoolOverview, school_overview
 from kajet.grades.models import Grade
-from kajet.grades.selectors import family_children
+from kajet.grades.selectors.family import family_children_brief
+from kajet.homework.access import can as homework_can
 from kajet.homework.selectors import (
     HomeworkRow,
+    homework_ids_done_by,
     homework_rows_due_for_student,
     homework_rows_due_for_teacher,
 )
 from kajet.messaging.selectors import UnreadRow, unread_latest
-from kajet.noticeboard.selectors import announcement_rows_current_for
+from kajet.noticeboard.selectors import announcement_ids_read_by, announcement_rows_current_for
 from kajet.school.access import roles_of
-from kajet.school.models import Student
+from kajet.school.models import GroupMembership, Student
 from kajet.timetable.selectors import (
     EventRow,
     LessonOccurrence,
@@ -44,6 +51,8 @@ from kajet.timetable.selectors import (
 AHEAD_DAYS = 7
 #: When a family user has never opened the grades page: grades of the last this many days.
 NEW_GRADES_FALLBACK_DAYS = 7
+#: Staff whose home page shows their lessons and the homework they set.
+TEACHING_ROLES = frozenset({Role.TEACHER, Role.HOMEROOM_TEACHER})
 NEW_GRADES_LIMIT = 10
 ANNOUNCEMENTS_LIMIT = 5
 LATEST_MESSAGES = 3
@@ -86,6 +95,12 @@ class Dashboard:
     announcements: list[dict[str, Any]] = field(default_factory=list)
     lucky_number: int | None = None
     lucky_number_date: datetime.date | None = None
+    #: Whether the page shows lessons and homework (families and teaching staff).
+    teaching: bool = True
+    #: Excuses waiting for this homeroom teacher's decision (None: not a homeroom teacher).
+    excuses_waiting: WaitingExcuses | None = None
+    #: The principal's school overview (None for everyone else).
+    overview: SchoolOverview | None = None
 
 
 def _lessons_by_day(
@@ -118,48 +133,127 @@ def new_grades_for(
     ]
 
 
-def dashboard_for_student(
-    *, user: User, student: Student, today: datetime.date, grades_seen_at: datetime.datetime | None
-) -> Dashboard:
+@dataclass(frozen=True)
+class _Shared:
+    """What every viewer with the same class and groups (or one teacher) sees on a day:
+    kept in the cache (``caching.home_cached``)."""
+
+    days: list[DayLessons]
+    events: list[EventRow]
+    homework: list[HomeworkRow]  # ``is_done`` of whoever read it first: re-read per viewer
+
+
+def _student_shared(student: Student, today: datetime.date) -> _Shared:
     tomorrow = today + datetime.timedelta(days=1)
     end = today + datetime.timedelta(days=AHEAD_DAYS - 1)
-    data = Dashboard(today=today)
     # The coming week's events hold the days off of today and tomorrow: the lessons reuse
     # them instead of reading them again.
     events = event_rows_for_student(student, today, end)
     known_off = days_off_of_rows(events, student.school_class_id, today, tomorrow)
     lessons = lessons_for_student(student, today, tomorrow, known_days_off=known_off)
-    data.days = _lessons_by_day(lessons, today, tomorrow)
-    data.events = [e for e in events if e.kind != "day_off"]
-    data.homework = homework_rows_due_for_student(student=student, start=today, end=end)
+    return _Shared(
+        days=_lessons_by_day(lessons, today, tomorrow),
+        events=[e for e in events if e.kind != "day_off"],
+        homework=homework_rows_due_for_student(student=student, start=today, end=end),
+    )
+
+
+def dashboard_for_student(
+    *,
+    user: User,
+    student: Student,
+    today: datetime.date,
+    grades_seen_at: datetime.datetime | None,
+    audience: tuple[int, ...] = (),
+) -> Dashboard:
+    """The family home page of ``student``. Lessons, calendar and homework depend only on the
+    student's class and groups: shared through the cache by every student (and guardian) of
+    the same class and groups on the day. ``audience``: the classes of the user's enrolled
+    children (what their announcements depend on)."""
+    # Read with the student by ``family_children_brief``; else one query.
+    groups: list[int] | None = getattr(student, "group_ids", None)
+    if groups is None:
+        memberships = GroupMembership.objects.filter(student_id=student.pk)
+        groups = sorted(memberships.values_list("group_id", flat=True))
+    shared, hit = home_cached(
+        user,
+        ("class", student.school_class_id, ",".join(map(str, groups)), today),
+        lambda: _student_shared(student, today),
+    )
+    data = Dashboard(today=today, days=shared.days, events=shared.events)
+    data.homework = shared.homework
+    if hit and shared.homework:
+        done = homework_ids_done_by(student=student, ids=[h.id for h in shared.homework])
+        data.homework = [dataclasses.replace(h, is_done=h.id in done) for h in shared.homework]
     since = grades_seen_at or timezone.now() - datetime.timedelta(days=NEW_GRADES_FALLBACK_DAYS)
     data.grades_since = grades_seen_at
     data.new_grades = new_grades_for(student, since)
-    _common(data, user, today)
+    _common(data, user, today, audience=(user.kind, *audience))
     return data
+
+
+def _staff_shared(user: User, today: datetime.date, *, teaching: bool) -> _Shared:
+    tomorrow = today + datetime.timedelta(days=1)
+    end = today + datetime.timedelta(days=AHEAD_DAYS - 1)
+    events = event_rows_for_teacher(user, today, end)
+    if not teaching:  # no lessons to hold, no homework set: their panels are not shown
+        return _Shared(days=[], events=events, homework=[])
+    return _Shared(
+        days=_lessons_by_day(lessons_for_teacher(user, today, tomorrow), today, tomorrow),
+        events=events,
+        homework=homework_rows_due_for_teacher(user=user, start=today, end=end),
+    )
 
 
 def dashboard_for_staff(*, user: User, today: datetime.date) -> Dashboard:
-    tomorrow = today + datetime.timedelta(days=1)
-    end = today + datetime.timedelta(days=AHEAD_DAYS - 1)
-    data = Dashboard(today=today)
-    data.days = _lessons_by_day(lessons_for_teacher(user, today, tomorrow), today, tomorrow)
-    data.events = event_rows_for_teacher(user, today, end)
-    data.homework = homework_rows_due_for_teacher(user=user, start=today, end=end)
-    _common(data, user, today)
+    """A staff member's home page: their lessons, events and homework through the cache
+    (per person and day), messages and announcements; for a homeroom teacher the excuses
+    waiting for their decision, for the principal the school overview
+    (``overview.school_overview``). Staff who do not teach (no teacher role) see no lessons
+    or homework panels, and they are not read."""
+    roles = roles_of(user)
+    teaching = bool(roles & TEACHING_ROLES)
+    shared, _hit = home_cached(
+        user,
+        ("staff", user.pk, today, teaching),
+        lambda: _staff_shared(user, today, teaching=teaching),
+    )
+    data = Dashboard(today=today, days=shared.days, events=shared.events, homework=shared.homework)
+    data.teaching = teaching
+    if Role.HOMEROOM_TEACHER in roles:
+        data.excuses_waiting = excuses_waiting(homeroom_teacher=user)
+    if Role.PRINCIPAL in roles:
+        data.overview = school_overview(user, today)
+    _common(data, user, today, audience=("staff", user.pk))
     return data
 
 
-def _common(data: Dashboard, user: User, today: datetime.date) -> None:
+def _common(
+    data: Dashboard, user: User, today: datetime.date, *, audience: tuple[object, ...]
+) -> None:
     # The newest unread messages and their number in one query; the navigation's unread
     # badge on this page reuses the number (messaging.selectors.unread_count).
     data.unread_messages, data.latest_messages = unread_latest(user, limit=LATEST_MESSAGES)
-    data.announcements = announcement_rows_current_for(
-        user=user, today=today, limit=ANNOUNCEMENTS_LIMIT
-    )
-    assert user.school_id is not None
-    data.lucky_number = lucky_number_cached(user.school_id, today)
+    data.announcements = _announcements(user, today, audience)
+    data.lucky_number = lucky_number_cached(user.school_pk, today)
     data.lucky_number_date = today if data.lucky_number is not None else None
+
+
+def _announcements(
+    user: User, today: datetime.date, audience: tuple[object, ...]
+) -> list[dict[str, Any]]:
+    """The current announcements through the cache, one entry per audience and day: a
+    family's kind and their children's classes, a staff member themself. Whether each one
+    is read is the viewer's own (re-read on a cache hit; one query)."""
+    rows, hit = home_cached(
+        user,
+        ("announcements", *audience, today),
+        lambda: announcement_rows_current_for(user=user, today=today, limit=ANNOUNCEMENTS_LIMIT),
+    )
+    if not hit:
+        return rows
+    read = announcement_ids_read_by(user=user, ids=[row["id"] for row in rows])
+    return [{**row, "is_read": row["id"] in read or row["author_id"] == user.pk} for row in rows]
 
 
 PREVIOUS_SIGN_IN_KEY = "kajet_previous_sign_in"
@@ -176,24 +270,29 @@ def previous_sign_in_at(request: HttpRequest, user: User) -> datetime.datetime |
     return datetime.datetime.fromisoformat(stored) if stored else None
 
 
-def home_context(request: HttpRequest) -> dict[str, Any]:
+def home_context(request: AuthedRequest) -> dict[str, Any]:
     user = request.user
-    assert isinstance(user, User)
     today = timezone.localdate()
     context: dict[str, Any] = {
         "roles": sorted(roles_of(user)),
         "last_sign_in_at": previous_sign_in_at(request, user),
+        # The administrator and the secretariat run the school, not its teaching: no homework.
+        "can_see_homework": homework_can(user, "homework.view"),
     }
     if user.kind in (User.Kind.GUARDIAN, User.Kind.STUDENT):
-        students, selected = family_children(request)
+        students, selected = family_children_brief(request)
         context["children"] = students
         context["selected"] = selected
         if selected is not None:
+            # The announcements a family sees depend on the classes of the enrolled
+            # children (noticeboard.access.announcements_visible_to).
+            classes = sorted({s.school_class_id for s in students if s.left_on is None})
             context["board"] = dashboard_for_student(
                 user=user,
                 student=selected,
                 today=today,
                 grades_seen_at=getattr(selected, "grades_seen_at", None),
+                audience=tuple(classes),
             )
     elif user.kind == User.Kind.STAFF:
         context["board"] = dashboard_for_staff(user=user, today=today)

@@ -10,12 +10,15 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from kajet.accounts.models import Role, User
 from kajet.accounts.services import issued_password_hash
 from kajet.demo.hooks import run_data_hooks
+from kajet.demo.seeding.attendance import excuse_waiting_from
+from kajet.demo.seeding.messaging import leave_unread, settle_service_messages
+from kajet.demo.seeding.school import SchoolSpec, StaffSpec, seed_school
 from kajet.school.models import SchoolClass, Student
-from kajet.school.seeding import SchoolSpec, StaffSpec, seed_school
 from kajet.school.services import GuardianInput, StudentInput, students_enrol
 
 DEMO_PASSWORD = "kajet-demo"
@@ -67,6 +70,8 @@ class DemoLogin:
     role: str
     login: str
     name: str
+    #: The login asks for a new password at the first sign-in (as a slip's password does).
+    must_change_password: bool = False
 
 
 def _family(
@@ -176,12 +181,39 @@ def seed_demo(today: datetime.date) -> list[DemoLogin]:
         User.objects.filter(pk__in=family_user_ids).update(
             password=issued_password_hash(DEMO_PASSWORD), must_change_password=False
         )
+        started = timezone.now()
         run_data_hooks(seeded, today=today, scale="demo")
         school_name = seeded.school.short_name
         first = students[0]
         guardian = User.objects.get(login=family_numbers[0])
+        # The demo family has one excuse waiting for the homeroom teacher; what the services
+        # wrote while loading moves into school hours; every demo login has something unread.
+        excuse_waiting_from(guardian=guardian, student=first, today=today)
+        settle_service_messages(school_id=seeded.school.pk, since=started)
+        teachers = [
+            seeded.staff_by_login[n.login] for n in spec.named_staff if Role.TEACHER in n.roles
+        ]
+        principal = next(
+            (seeded.staff_by_login[n.login] for n in spec.named_staff if Role.PRINCIPAL in n.roles),
+            None,
+        )
+        leave_unread([guardian, first.user, *teachers], principal=principal)
         logins.append(DemoLogin(school_name, "guardian", guardian.login, guardian.full_name))
         logins.append(DemoLogin(school_name, "student", first.user.login, first.user.full_name))
+        if spec is PRIMARY:
+            # One login shows the first sign-in with a password from the school: it must
+            # choose its own before anything else.
+            second = User.objects.get(login=family_numbers[1])
+            User.objects.filter(pk=second.pk).update(must_change_password=True)
+            logins.append(
+                DemoLogin(
+                    school_name,
+                    "guardian",
+                    second.login,
+                    second.full_name,
+                    must_change_password=True,
+                )
+            )
         for named in spec.named_staff:
             user = seeded.staff_by_login[named.login]
             role = "homeroom_teacher" if named.homeroom_of else str(named.roles[0])
@@ -200,6 +232,7 @@ def write_logins(logins: list[DemoLogin]) -> Path:
                     "login": d.login,
                     "password": DEMO_PASSWORD,
                     "name": d.name,
+                    "must_change_password": d.must_change_password,
                 }
                 for d in logins
             ],

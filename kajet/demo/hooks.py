@@ -1,4 +1,5 @@
-"""Each module adds its own demo/benchmark data through a ``seeding`` module exposing
+"""Each module adds its own demo/benchmark data through a module of ``kajet.demo.seeding``
+(named after the app) exposing
 ``seed_school_data(seeded: SeededSchool, *, today: date, scale: str) -> None``.
 
 ``scale`` is "demo" for seed_demo and xs/s/m/l for seed_bench. Modules run in this order
@@ -11,15 +12,18 @@ import datetime
 import importlib
 import time
 
-from kajet.school.seeding import SeededSchool
+from kajet.demo.seeding.school import SeededSchool
 
 SEED_MODULES = [
-    "kajet.timetable.seeding",
-    "kajet.grades.seeding",
-    "kajet.messaging.seeding",
-    "kajet.homework.seeding",
-    "kajet.noticeboard.seeding",
-    "kajet.attendance.seeding",
+    "kajet.demo.seeding.timetable",
+    "kajet.demo.seeding.grades",
+    "kajet.demo.seeding.messaging",
+    "kajet.demo.seeding.homework",
+    "kajet.demo.seeding.noticeboard",
+    "kajet.demo.seeding.attendance",
+    "kajet.demo.seeding.remarks",
+    "kajet.demo.seeding.polls",
+    "kajet.demo.seeding.meetings",
 ]
 
 

@@ -26,19 +26,17 @@ def token_hash(token: str) -> str:
 def feed_token_regenerate(*, actor: User) -> str:
     """Give the user a new feed token (the old one, if any, stops working) and return the
     plain token — the only time it exists outside the user's calendar app."""
-    assert actor.school_id is not None
     token = secrets.token_urlsafe(32)
     CalendarFeedToken.objects.update_or_create(
         user=actor,
         defaults={
-            "school_id": actor.school_id,
+            "school_id": actor.school_pk,
             "token_hash": token_hash(token),
             "created_at": timezone.now(),
             "last_used_at": None,
         },
     )
-    school = actor.school
-    assert school is not None
+    school = actor.own_school
     history_record(
         school=school,
         actor=actor,

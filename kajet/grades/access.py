@@ -14,6 +14,7 @@ from django.http import Http404
 
 from kajet.accounts.models import Role, User
 from kajet.grades.models import Grade
+from kajet.grades.scale import Policy
 from kajet.school.access import roles_of, students_visible_to
 from kajet.school.models import Course, SchoolClass, Student
 
@@ -33,23 +34,44 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "grades.behaviour": frozenset({Role.HOMEROOM_TEACHER}),
     # The school's grading policy and categories.
     "grades.policy": frozenset({Role.SCHOOL_ADMIN}),
+    # One student's grades page, read-only, for staff (row level: the students they see):
+    # their teachers, the homeroom teacher, the principal, the pedagogue and the psychologist.
+    "grades.view_student": frozenset(
+        {Role.TEACHER, Role.HOMEROOM_TEACHER, Role.PRINCIPAL, Role.PEDAGOGUE, Role.PSYCHOLOGIST}
+    ),
 }
 
 
-def can(user: Any, action: str) -> bool:
+def can(user: User, action: str) -> bool:
     return bool(roles_of(user) & PERMISSIONS[action])
 
 
-def require(user: Any, action: str) -> None:
+def require(user: User, action: str) -> None:
     if not can(user, action):
         raise Http404
+
+
+#: Actions that open the Grades section's index (/oceny/): a family's grades page, or the
+#: staff page of courses, classes and settings. The specialists' student view
+#: (``grades.view_student``) is reached from the pupil-support card, not from here.
+INDEX_ACTIONS = ("grades.view_own", "grades.view_sheet", "grades.class_overview", "grades.policy")
+
+
+def index_roles() -> frozenset[str]:
+    return frozenset().union(*(PERMISSIONS[action] for action in INDEX_ACTIONS))
+
+
+def averages_shown(user: User, policy: Policy) -> bool:
+    """Whether ``user`` sees averages and suggested grades: staff always; family users when
+    the school's policy shows them (the page, the what-if calculator and the API ask here)."""
+    return policy.show_averages_to_family or not can(user, "grades.view_own")
 
 
 def _courses() -> Any:
     return Course.objects.select_related("subject", "school_class", "group", "teacher", "year")
 
 
-def access_sheet(user: Any, course_id: int, *, write: bool) -> Course:
+def access_sheet(user: User, course_id: int, *, write: bool) -> Course:
     """A course whose grade sheet the user may read (its teacher, the principal) or, with
     ``write``, change (its teacher only); 404 otherwise."""
     require(user, "grades.enter" if write else "grades.view_sheet")
@@ -62,7 +84,7 @@ def access_sheet(user: Any, course_id: int, *, write: bool) -> Course:
         raise Http404 from None
 
 
-def access_grade_for_change(user: Any, grade_id: int) -> Grade:
+def access_grade_for_change(user: User, grade_id: int) -> Grade:
     """A live grade in a course the user teaches; 404 otherwise."""
     require(user, "grades.enter")
     try:
@@ -73,9 +95,10 @@ def access_grade_for_change(user: Any, grade_id: int) -> Grade:
         raise Http404 from None
 
 
-def access_grade_for_view(user: Any, grade_id: int) -> Grade:
+def access_grade_for_view(user: User, grade_id: int) -> Grade:
     """A grade the user may look at: their child's / their own (family), a grade in a course
-    they teach, or any grade for school readers and the student's homeroom teacher."""
+    they teach, or any grade for school readers and the student's homeroom teacher; the
+    pedagogue and the psychologist any grade (not deleted ones) of the students they see."""
     roles = roles_of(user)
     qs = Grade.objects.select_related(
         "course__subject",
@@ -93,6 +116,8 @@ def access_grade_for_view(user: Any, grade_id: int) -> Grade:
         pass
     elif roles & {Role.TEACHER, Role.HOMEROOM_TEACHER}:
         qs = qs.filter(Q(course__teacher=user) | Q(student__school_class__homeroom_teacher=user))
+    elif roles & PERMISSIONS["grades.view_student"]:  # the pedagogue, the psychologist
+        qs = qs.filter(student__in=students_visible_to(user), deleted_at__isnull=True)
     else:
         raise Http404
     try:
@@ -101,7 +126,7 @@ def access_grade_for_view(user: Any, grade_id: int) -> Grade:
         raise Http404 from None
 
 
-def access_overview_class(user: Any, class_id: int) -> SchoolClass:
+def access_overview_class(user: User, class_id: int) -> SchoolClass:
     """A class whose overview the user may see: their own homeroom class, or any class for
     the principal; 404 otherwise."""
     require(user, "grades.class_overview")
@@ -114,7 +139,7 @@ def access_overview_class(user: Any, class_id: int) -> SchoolClass:
         raise Http404 from None
 
 
-def access_behaviour_class(user: Any, class_id: int) -> SchoolClass:
+def access_behaviour_class(user: User, class_id: int) -> SchoolClass:
     """The homeroom teacher's own class, for setting behaviour grades; 404 otherwise."""
     require(user, "grades.behaviour")
     try:
@@ -123,7 +148,7 @@ def access_behaviour_class(user: Any, class_id: int) -> SchoolClass:
         raise Http404 from None
 
 
-def access_family_student(user: Any, student_id: int) -> Student:
+def access_family_student(user: User, student_id: int) -> Student:
     """A student whose grades a family user may see (own child / themself); 404 otherwise.
 
     Loads the school's grading policy in the same query.
@@ -140,13 +165,15 @@ def access_family_student(user: Any, student_id: int) -> Student:
         raise Http404 from None
 
 
-def access_student_grades(user: Any, student_id: int) -> Student:
-    """A student whose grades the user may read: family (own), teachers of the student,
-    homeroom teacher, principal (through the school's visibility rules); 404 otherwise."""
+def access_student_grades(user: User, student_id: int) -> Student:
+    """A student whose grades the user may read: family (own), and staff with
+    ``grades.view_student`` — teachers of the student, the homeroom teacher, the principal,
+    the pedagogue and the psychologist (through the school's visibility rules); 404
+    otherwise."""
     roles = roles_of(user)
     if roles & PERMISSIONS["grades.view_own"]:
         return access_family_student(user, student_id)
-    if not roles & (PERMISSIONS["grades.view_sheet"] | PERMISSIONS["grades.class_overview"]):
+    if not roles & PERMISSIONS["grades.view_student"]:
         raise Http404
     try:
         return (

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kajet.core.widgets import DateInput
 from kajet.grades.models import GradeCategory, GradingPolicy
 
 
@@ -25,7 +26,7 @@ class ColumnForm(forms.Form):
         queryset=GradeCategory.objects.none(), label=_("Category"), empty_label=None
     )
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=DateInput())
     weight = forms.DecimalField(
         label=_("Weight"),
         required=False,

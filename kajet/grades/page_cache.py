@@ -1,217 +1,175 @@
 """The family grades page is served from a cache of its rendered grades, keyed by a stamp of
-everything those grades show, so an entry is never stale and needs no invalidation.
+everything those grades show, so an entry is never stale and needs no invalidation (why a
+cache at all, with the measurements: docs/adr/0008-grades-page-cache.md).
 
 The family's most opened page would otherwise build hundreds of marks on every visit (the
 ORM objects and the template cost ten times the page's SQL). With the cache a visit costs the
 session, the user, **one probe** (this module) and the navigation's unread count; a visit
 after a change also costs the courses and the grades (still at most 6 queries).
 
-The probe is hand-written SQL on purpose: it is the only read on the hot path, and Django
-needs several milliseconds to compile the equivalent queryset (a join of five tables with
-four correlated subqueries) where the database answers in a tenth of a millisecond. It is
-filtered by the school explicitly (raw SQL does not pass through django-scopes) and tested
-on SQLite and PostgreSQL against the ORM's answers (tests/test_page_cache.py in this app).
+The probe is one ORM query: the family's students (as ``selectors.family_children`` reads
+them, with the school's policy row) annotated with the times and the course signature below.
+It is filtered by the user's school explicitly as well as by the scope.
 
 What the stamp covers (``probe_children``):
 
 - the student's grades: every write — add, change, correct, delete (deletes are soft; grades
   are never removed, all their foreign keys PROTECT) — moves ``Grade.updated_at`` forward;
 - their columns' date, description, weight and category (``GradeColumn.updated_at``);
-- the school's categories (``GradeCategory.updated_at``) and grading policy (its row);
+- the school's categories (``GradeCategory.updated_at``) and grading policy (its row's
+  ``updated_at``);
 - the courses shown — the class's and the student's groups' courses of the current year
   with their subjects and teachers' names — as a signature string;
+- the student's behaviour grades of the class's year (term I, term II, annual): the values
+  themselves, read by the probe (``_behaviour``) and shown from it;
 - the student's class; and, from the caller, the viewer's last visit, the period, the
   language and whether averages are shown (``page_key``).
 """
 
 from __future__ import annotations
 
-import datetime
 import hashlib
-import json
-from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.db import connection
+from django.db.models import (
+    Aggregate,
+    CharField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Concat, Greatest
 
 from kajet.accounts.models import User
 from kajet.grades.models import (
-    DEFAULT_VALUELESS,
+    BehaviourGrade,
     Grade,
     GradeCategory,
     GradeColumn,
     GradesVisit,
     GradingPolicy,
 )
-from kajet.grades.scale import Policy
-from kajet.school.models import (
-    Course,
-    GroupMembership,
-    Guardianship,
-    SchoolClass,
-    SchoolYear,
-    Student,
-    Subject,
-)
-
-#: The policy columns read by the probe, in the order ``_policy`` takes them.
-POLICY_COLUMNS = (
-    "plus_value",
-    "minus_value",
-    "valueless_marks",
-    "correction_rule",
-    "threshold_6",
-    "threshold_5",
-    "threshold_4",
-    "threshold_3",
-    "threshold_2",
-    "show_averages_to_family",
-    "descriptive_up_to_level",
-    "updated_at",
-)
+from kajet.school.models import Course, GroupMembership, Student
 
 
-def _t(model: Any) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
+class StringAgg(Aggregate):
+    """The group's strings joined with ``|``: PostgreSQL's ``string_agg``, SQLite's
+    ``group_concat`` (Django 5.2 ships ``StringAgg`` for PostgreSQL only; 6.0 for every
+    database). The order of the parts is the database's: an equal set of courses read in
+    another order would only miss the cache, never serve a stale page."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(%(distinct)s%(expressions)s, '|')"
+    output_field = TextField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, function="GROUP_CONCAT", **extra)
 
 
-def _probe_sql() -> str:
+def _grades_at() -> Subquery:
+    """The newest change of the student's grades or of their columns."""
     # A column's time per grade by primary key: a join would let PostgreSQL hash the
     # school's whole column table for a student's hundred grades.
-    column_at = f"(SELECT col.updated_at FROM {_t(GradeColumn)} col WHERE col.id = g.column_id)"
-    if connection.vendor == "postgresql":
-        course_text = (
-            "CAST(co.id AS TEXT) || ':' || COALESCE(CAST(co.group_id AS TEXT), '') || ':' || "
-            "sj.name || ':' || COALESCE(tu.first_name || ' ' || tu.last_name, '')"
-        )
-        aggregate = "string_agg(x, '|' ORDER BY x)"
-        newest = f"GREATEST(g.updated_at, {column_at})"  # GREATEST skips NULLs
-        true = "TRUE"
-    else:
-        course_text = (
-            "co.id || ':' || COALESCE(co.group_id, '') || ':' || "
-            "sj.name || ':' || COALESCE(tu.first_name || ' ' || tu.last_name, '')"
-        )
-        aggregate = "group_concat(x, '|')"
-        newest = f"MAX(g.updated_at, COALESCE({column_at}, g.updated_at))"
-        true = "1"
-    policy = ", ".join(f"p.{name}" for name in POLICY_COLUMNS)
-    return f"""
-SELECT s.id, s.school_id, s.user_id, s.school_class_id, s.left_on,
-       u.first_name, u.last_name, c.name,
-       (SELECT v.seen_at FROM {_t(GradesVisit)} v
-         WHERE v.user_id = %s AND v.student_id = s.id),
-       (SELECT MAX({newest}) FROM {_t(Grade)} g WHERE g.student_id = s.id),
-       (SELECT MAX(k.updated_at) FROM {_t(GradeCategory)} k WHERE k.school_id = s.school_id),
-       (SELECT {aggregate} FROM (
-          SELECT {course_text} AS x
-            FROM {_t(Course)} co
-            JOIN {_t(SchoolYear)} y ON y.id = co.year_id
-            JOIN {_t(Subject)} sj ON sj.id = co.subject_id
-            LEFT JOIN {_t(User)} tu ON tu.id = co.teacher_id
-           WHERE co.school_id = s.school_id AND co.school_class_id = s.school_class_id
-             AND y.is_current = {true}
-             AND (co.group_id IS NULL OR co.group_id IN (
-                  SELECT m.group_id FROM {_t(GroupMembership)} m WHERE m.student_id = s.id))
-           ORDER BY x) courses),
-       p.id, {policy}
-  FROM {_t(Student)} s
-  JOIN {_t(User)} u ON u.id = s.user_id
-  JOIN {_t(SchoolClass)} c ON c.id = s.school_class_id
-  LEFT JOIN {_t(GradingPolicy)} p ON p.school_id = s.school_id
- WHERE s.id IN (SELECT gs.student_id FROM {_t(Guardianship)} gs WHERE gs.guardian_id = %s
-                UNION ALL
-                SELECT own.id FROM {_t(Student)} own WHERE own.user_id = %s)
-   AND s.school_id = %s
- ORDER BY s.left_on, u.first_name, s.id
-"""
-
-
-_SQL: dict[str, str] = {}
-
-
-@dataclass(frozen=True)
-class Stamp:
-    """What ``page_key`` needs of one student besides the viewer's choices."""
-
-    grades_at: object
-    categories_at: object
-    courses: str
-    policy_at: object
-
-
-def _decimal(value: Any) -> Decimal:
-    return value if isinstance(value, Decimal) else Decimal(str(value))
-
-
-def _datetime(value: Any) -> datetime.datetime | None:
-    """A stored time as an aware datetime (SQLite gives naive UTC, or text)."""
-    if value is None:
-        return None
-    if not isinstance(value, datetime.datetime):
-        value = datetime.datetime.fromisoformat(str(value))
-    return value if value.tzinfo else value.replace(tzinfo=datetime.UTC)
-
-
-def _policy(values: tuple[Any, ...]) -> Policy:
-    """The pure policy from the probe's policy columns (the same as ``policy_from_row``)."""
-    (plus, minus, valueless, rule, t6, t5, t4, t3, t2, show, descriptive, _updated) = values
-    if isinstance(valueless, str):  # SQLite returns JSON as text
-        valueless = json.loads(valueless)
-    return Policy(
-        plus_value=_decimal(plus),
-        minus_value=_decimal(minus),
-        valueless=tuple(valueless) if valueless else DEFAULT_VALUELESS,
-        correction_rule=rule,
-        thresholds=(
-            (_decimal(t6), 6),
-            (_decimal(t5), 5),
-            (_decimal(t4), 4),
-            (_decimal(t3), 3),
-            (_decimal(t2), 2),
-        ),
-        show_averages_to_family=bool(show),
-        descriptive_up_to_level=int(descriptive),
+    column_at = GradeColumn.objects.filter(pk=OuterRef("column_id")).values("updated_at")
+    newest = Greatest("updated_at", Coalesce(Subquery(column_at), "updated_at"))
+    return Subquery(
+        Grade.objects.filter(student_id=OuterRef("pk"))
+        .order_by()
+        .values("student_id")
+        .annotate(at=Max(newest))
+        .values("at")
     )
+
+
+def _categories_at() -> Subquery:
+    return Subquery(
+        GradeCategory.objects.filter(school_id=OuterRef("school_id"))
+        .order_by()
+        .values("school_id")
+        .annotate(at=Max("updated_at"))
+        .values("at")
+    )
+
+
+def _courses_signature() -> Subquery:
+    """``id:group:subject:teacher`` of every course the page lists, joined."""
+    groups = GroupMembership.objects.filter(student_id=OuterRef(OuterRef("pk"))).values("group_id")
+    text = Concat(
+        Cast("pk", CharField()),
+        Value(":"),
+        Cast("group_id", CharField()),
+        Value(":"),
+        "subject__name",
+        Value(":"),
+        "teacher__first_name",
+        Value(" "),
+        "teacher__last_name",
+        output_field=CharField(),
+    )
+    return Subquery(
+        Course.objects.filter(school_class_id=OuterRef("school_class_id"), year__is_current=True)
+        .filter(Q(group__isnull=True) | Q(group_id__in=groups))
+        .order_by()
+        .values("school_class_id")
+        .annotate(signature=StringAgg(text))
+        .values("signature")
+    )
+
+
+def _behaviour(term_number: int | None) -> Subquery:
+    """The student's behaviour grade of their class's year for term 1 or 2 (None: the
+    annual one)."""
+    grades = BehaviourGrade.objects.filter(
+        student_id=OuterRef("pk"), year_id=OuterRef("school_class__year_id")
+    )
+    if term_number is None:
+        grades = grades.filter(term__isnull=True)
+    else:
+        grades = grades.filter(term__number=term_number)
+    return Subquery(grades.values("value")[:1])
+
+
+def policy_row(student: Student) -> GradingPolicy | None:
+    """The school's policy row loaded with the student (None: the school keeps the
+    defaults)."""
+    try:
+        # The reverse one-to-one accessor is invisible to the type stubs.
+        row: GradingPolicy = getattr(student.school, "grading_policy")  # noqa: B009
+    except GradingPolicy.DoesNotExist:
+        return None
+    return row
 
 
 def probe_children(user: User) -> list[Student]:
     """The students a family user sees (a guardian's children, a student themself), in ONE
-    query, as Student instances carrying ``user`` (names), ``school_class`` (name),
-    ``grades_seen_at`` (this user's last visit), ``grades_policy`` (the school's pure policy)
-    and ``grades_stamp`` (a ``Stamp``). Same order as ``selectors.family_children``."""
-    sql = _SQL.get(connection.vendor)
-    if sql is None:
-        sql = _SQL[connection.vendor] = _probe_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk, user.pk, user.pk, user.school_id])
-        rows = cursor.fetchall()
-    children = []
-    for row in rows:
-        (pk, school_id, user_id, class_id, left_on, first, last, class_name) = row[:8]
-        seen_at, grades_at, categories_at, courses, policy_id = row[8:13]
-        if isinstance(left_on, str):  # SQLite returns dates as text
-            left_on = datetime.date.fromisoformat(left_on)
-        student = Student(
-            id=pk, school_id=school_id, user_id=user_id, school_class_id=class_id, left_on=left_on
+    query, with ``user`` (names), ``school_class`` and the school's policy row loaded and
+    annotated with ``grades_seen_at`` (this user's last visit) and the stamp's parts
+    (``grades_at``, ``categories_at``, ``courses_signature``, ``behaviour_1``,
+    ``behaviour_2``, ``behaviour_year``). Same order as
+    ``selectors.family_children``."""
+    students = Student.objects.select_related("user", "school_class", "school__grading_policy")
+    if user.kind == User.Kind.STUDENT:
+        students = students.filter(user=user)
+    else:
+        students = students.filter(guardianships__guardian=user)
+    seen = GradesVisit.objects.filter(user=user, student=OuterRef("pk")).values("seen_at")[:1]
+    return list(
+        students.filter(school_id=user.school_pk)
+        .annotate(
+            grades_seen_at=Subquery(seen),
+            grades_at=_grades_at(),
+            categories_at=_categories_at(),
+            courses_signature=_courses_signature(),
+            behaviour_1=_behaviour(1),
+            behaviour_2=_behaviour(2),
+            behaviour_year=_behaviour(None),
         )
-        student.user = User(id=user_id, first_name=first, last_name=last, school_id=school_id)
-        student.school_class = SchoolClass(id=class_id, name=class_name, school_id=school_id)
-        policy_values = row[13:]
-        student.grades_seen_at = _datetime(seen_at)  # type: ignore[attr-defined]
-        student.grades_policy = (  # type: ignore[attr-defined]
-            _policy(policy_values) if policy_id is not None else Policy()
-        )
-        student.grades_stamp = Stamp(  # type: ignore[attr-defined]
-            grades_at=str(grades_at),
-            categories_at=str(categories_at),
-            courses=courses or "",
-            policy_at=str(policy_values[-1]),
-        )
-        children.append(student)
-    return children
+        .order_by("left_on", "user__first_name", "pk")
+    )
 
 
 def _code_version() -> str:
@@ -221,7 +179,7 @@ def _code_version() -> str:
     digest = hashlib.sha1(usedforsecurity=False)
     for path in (
         here / "page_cache.py",
-        here / "selectors.py",
+        *sorted((here / "selectors").glob("*.py")),
         here / "averages.py",
         here / "scale.py",
         here / "templatetags" / "grades_tags.py",
@@ -237,7 +195,16 @@ CODE_VERSION = _code_version()
 def page_key(student: Student, *, variant: tuple[object, ...]) -> str:
     """The cache key of a probed student's rendered grades for one viewer (``variant``: the
     viewer's last visit, the period asked, the language, whether averages are shown)."""
-    stamp: Stamp = getattr(student, "grades_stamp")  # noqa: B009
+    policy = policy_row(student)
+    stamp = (
+        getattr(student, "grades_at", None),
+        getattr(student, "categories_at", None),
+        getattr(student, "courses_signature", None),
+        getattr(student, "behaviour_1", None),
+        getattr(student, "behaviour_2", None),
+        getattr(student, "behaviour_year", None),
+        policy.updated_at if policy is not None else None,
+    )
     parts = (CODE_VERSION, student.pk, student.school_class_id, stamp, variant)
     digest = hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()
     return f"grades:page:{digest}"

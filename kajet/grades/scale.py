@@ -13,8 +13,12 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
+from kajet.core.numbers import parse_whole, typed_number
+
 LOWEST = 1
 HIGHEST = 6
+#: The marks' digits, ASCII only ("٤" or "²" is not a mark; a full-width "５" becomes "5").
+_DIGITS = frozenset(str(n) for n in range(LOWEST, HIGHEST + 1))
 
 #: Whole grades in words (term and annual grades).
 GRADE_WORDS = {
@@ -94,7 +98,7 @@ def parse_mark(text: str, policy: Policy) -> Mark:
     Accepts surrounding spaces and a modifier on either side (``+5`` = ``5+``). ``6+`` and
     ``1-`` are outside the scale. Raises MarkError with a message for the cell.
     """
-    raw = (text or "").strip().replace(" ", "")
+    raw = typed_number(text or "").replace(" ", "")
     if not raw:
         raise MarkError(_("Enter a mark."))
     lowered = raw.lower()
@@ -104,11 +108,11 @@ def parse_mark(text: str, policy: Policy) -> Mark:
     digit, modifier = "", ""
     if len(raw) == 1:
         digit = raw
-    elif len(raw) == 2 and raw[0] in "+-" and raw[1].isdigit():
+    elif len(raw) == 2 and raw[0] in "+-":
         modifier, digit = raw[0], raw[1]
-    elif len(raw) == 2 and raw[1] in "+-" and raw[0].isdigit():
+    elif len(raw) == 2 and raw[1] in "+-":
         digit, modifier = raw[0], raw[1]
-    if not digit.isdigit() or not LOWEST <= int(digit) <= HIGHEST:
+    if digit not in _DIGITS:
         raise MarkError(
             _("“%(text)s” is not a mark (1–6 with + or -, or %(others)s).")
             % {
@@ -130,10 +134,10 @@ def parse_mark(text: str, policy: Policy) -> Mark:
 
 def parse_whole_grade(text: str | int) -> int:
     """A term or annual grade: a whole grade 1–6 (no ``+``/``-``)."""
-    raw = str(text).strip()
-    if not raw.isdigit() or not LOWEST <= int(raw) <= HIGHEST:
+    value = parse_whole(text, largest=HIGHEST)
+    if value is None or value < LOWEST:
         raise MarkError(_("A term or annual grade is a whole grade from 1 to 6."))
-    return int(raw)
+    return value
 
 
 def grade_in_words(value: int | None) -> str:
@@ -150,3 +154,21 @@ def scale_marks(policy: Policy) -> list[Mark]:
         if base < HIGHEST:
             marks.append(Mark(f"{base}+", Decimal(base) + policy.plus_value))
     return sorted(marks, key=lambda m: m.value or Decimal(0))
+
+
+#: Subjects graded with marks in every class, also where the policy grades descriptively
+#: (religion and ethics: rozporządzenie MEN w sprawie warunków i sposobu organizowania nauki
+#: religii, § 9 — their term and annual grade is a mark in classes I–III too). Recognised by
+#: the beginning of the subject's name, any case.
+ALWAYS_MARKED = ("religia", "etyka", "religion", "ethics")
+
+
+def is_religion_or_ethics(subject_name: str) -> bool:
+    """``Religia``, ``Etyka``, ``religia rzymskokatolicka``, ``Ethics``."""
+    return subject_name.strip().casefold().startswith(ALWAYS_MARKED)
+
+
+def graded_descriptively(level: int, subject_name: str, policy: Policy) -> bool:
+    """Whether a course's term and annual grades are descriptive: classes up to the policy's
+    ``descriptive_up_to_level``, except religion and ethics (marks in every class)."""
+    return level <= policy.descriptive_up_to_level and not is_religion_or_ethics(subject_name)

@@ -8,12 +8,10 @@ school-wide roles see all. Helpers raise Http404 for "missing" and "not yours" a
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from kajet.accounts.models import Role
+from kajet.accounts.models import Role, User
 from kajet.homework.models import Homework, HomeworkAttachment
 from kajet.school.access import SCHOOL_WIDE_ROLES, roles_of
 from kajet.school.models import Course, Student
@@ -33,11 +31,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
-def can(user: Any, action: str) -> bool:
+def can(user: User, action: str) -> bool:
     return bool(roles_of(user) & PERMISSIONS[action])
 
 
-def require(user: Any, action: str) -> None:
+def require(user: User, action: str) -> None:
     if not can(user, action):
         raise Http404
 
@@ -54,7 +52,7 @@ def courses_of_student(student: Student) -> QuerySet[Course]:
     return Course.objects.filter(courses_of_student_q(student)).distinct()
 
 
-def homework_visible_to(user: Any) -> QuerySet[Homework]:
+def homework_visible_to(user: User) -> QuerySet[Homework]:
     """Homework (not deleted) the user may see, inside the current school scope."""
     roles = roles_of(user)
     qs = Homework.objects.filter(deleted_at__isnull=True)
@@ -83,7 +81,7 @@ def homework_for_student(student: Student) -> QuerySet[Homework]:
     )
 
 
-def access_homework(user: Any, homework_id: int) -> Homework:
+def access_homework(user: User, homework_id: int) -> Homework:
     """One homework the user may see, with course, subject and class loaded; 404 otherwise."""
     require(user, "homework.view")
     try:
@@ -96,7 +94,7 @@ def access_homework(user: Any, homework_id: int) -> Homework:
         raise Http404 from None
 
 
-def access_homework_for_edit(user: Any, homework_id: int) -> Homework:
+def access_homework_for_edit(user: User, homework_id: int) -> Homework:
     """A homework of a course the user teaches; 404 for anyone else."""
     require(user, "homework.manage")
     try:
@@ -109,7 +107,7 @@ def access_homework_for_edit(user: Any, homework_id: int) -> Homework:
         raise Http404 from None
 
 
-def access_course_for_homework(user: Any, course_id: int) -> Course:
+def access_course_for_homework(user: User, course_id: int) -> Course:
     """A course of the current year the user teaches (to set homework for); 404 otherwise."""
     require(user, "homework.manage")
     try:
@@ -120,7 +118,7 @@ def access_course_for_homework(user: Any, course_id: int) -> Course:
         raise Http404 from None
 
 
-def courses_for_homework(user: Any) -> QuerySet[Course]:
+def courses_for_homework(user: User) -> QuerySet[Course]:
     """The courses a teacher may set homework for (current year)."""
     if not can(user, "homework.manage"):
         return Course.objects.none()
@@ -129,7 +127,7 @@ def courses_for_homework(user: Any) -> QuerySet[Course]:
     )
 
 
-def access_own_student_for_homework(user: Any, homework: Homework) -> Student:
+def access_own_student_for_homework(user: User, homework: Homework) -> Student:
     """The student ticking a homework: the user themself, and the homework must be theirs."""
     require(user, "homework.tick")
     student = Student.objects.filter(user=user).first()
@@ -138,7 +136,7 @@ def access_own_student_for_homework(user: Any, homework: Homework) -> Student:
     return student
 
 
-def access_attachment(user: Any, homework_id: int, attachment_id: int) -> HomeworkAttachment:
+def access_attachment(user: User, homework_id: int, attachment_id: int) -> HomeworkAttachment:
     """An attachment of a homework the user may see; 404 otherwise."""
     homework = access_homework(user, homework_id)
     try:

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kajet.core.widgets import DateInput
 from kajet.homework.files import MAX_ATTACHMENTS
 from kajet.school.models import Course
 
@@ -38,12 +39,8 @@ class HomeworkForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 6})
     )
-    set_on = forms.DateField(
-        label=_("Date set"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    due_on = forms.DateField(
-        label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    set_on = forms.DateField(label=_("Date set"), widget=DateInput())
+    due_on = forms.DateField(label=_("Due date"), widget=DateInput())
     uploads = MultipleFileField(
         label=_("Attachments"),
         required=False,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
+from kajet.accounts.models import User
 from kajet.homework.access import homework_for_student, homework_visible_to
 from kajet.homework.models import Homework, HomeworkAttachment, HomeworkDone
 from kajet.school.models import Student, Subject
@@ -64,7 +64,7 @@ def homework_list_for_student(
 
 def homework_list_for_staff(
     *,
-    user: Any,
+    user: User,
     today: datetime.date,
     subject_id: int | None = None,
     class_id: int | None = None,
@@ -99,7 +99,7 @@ def homework_due_for_student(
 
 
 def homework_due_for_teacher(
-    *, user: Any, start: datetime.date, end: datetime.date
+    *, user: User, start: datetime.date, end: datetime.date
 ) -> list[Homework]:
     """Homework of the teacher's own courses due in [start, end] (one query)."""
     return list(
@@ -169,8 +169,17 @@ def homework_rows_due_for_student(
     return _rows(qs, done=True)
 
 
+def homework_ids_done_by(*, student: Student, ids: list[int]) -> set[int]:
+    """Which of ``ids`` the student has marked done (one query; none for no ids): the
+    ``is_done`` of ``homework_rows_due_for_student``."""
+    if not ids:
+        return set()
+    done = HomeworkDone.objects.filter(student=student, homework_id__in=ids)
+    return set(done.values_list("homework_id", flat=True))
+
+
 def homework_rows_due_for_teacher(
-    *, user: Any, start: datetime.date, end: datetime.date
+    *, user: User, start: datetime.date, end: datetime.date
 ) -> list[HomeworkRow]:
     """``homework_due_for_teacher`` as rows (one query, no model objects)."""
     qs = Homework.objects.filter(

@@ -17,13 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kajet.accounts.models import User
+from kajet.core.datefmt import short_date
 from kajet.core.history import history_record
-from kajet.homework.files import (
-    MAX_ATTACHMENT_BYTES,
-    MAX_ATTACHMENTS,
-    clean_filename,
-    guess_content_type,
-)
+from kajet.core.uploads import content_type_for, upload_errors
+from kajet.core.versions import home_changed
+from kajet.homework.files import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, clean_filename
 from kajet.homework.models import Homework, HomeworkAttachment, HomeworkDone
 from kajet.notifications.models import Notification
 from kajet.notifications.services import notify
@@ -48,21 +46,13 @@ def _validate(*, title: str, set_on: datetime.date, due_on: datetime.date) -> No
 
 
 def _validate_files(files: Sequence[UploadedFile], existing: int) -> None:
-    if existing + len(files) > MAX_ATTACHMENTS:
-        raise ValidationError(
-            {"files": _("At most %(count)d files can be attached.") % {"count": MAX_ATTACHMENTS}}
-        )
-    for upload in files:
-        if (upload.size or 0) > MAX_ATTACHMENT_BYTES:
-            raise ValidationError(
-                {
-                    "files": _("The file %(name)s is larger than %(mb)d MB.")
-                    % {
-                        "name": clean_filename(upload.name or ""),
-                        "mb": MAX_ATTACHMENT_BYTES // 2**20,
-                    }
-                }
-            )
+    """The shared upload check (kajet.core.uploads): count, size, the allow-list of types
+    and the file's content matching its type."""
+    errors = upload_errors(
+        files, most=max(0, MAX_ATTACHMENTS - existing), limit=MAX_ATTACHMENT_BYTES
+    )
+    if errors:
+        raise ValidationError({"files": errors})
 
 
 def course_student_ids(course: Course) -> list[int]:
@@ -93,7 +83,7 @@ def _attach(*, homework: Homework, files: Sequence[UploadedFile]) -> None:
             homework=homework,
             name=name,
             size=upload.size or 0,
-            content_type=guess_content_type(name),
+            content_type=content_type_for(name),
         )
         attachment.file.save(name, upload, save=False)
         attachment.save()
@@ -112,6 +102,7 @@ def homework_create(
 ) -> Homework:
     """Set homework for a course (the caller has checked the actor teaches it) and tell the
     course's students and their guardians."""
+    home_changed(course.school_id)  # the home page caches what this changes
     _validate(title=title, set_on=set_on, due_on=due_on)
     _validate_files(files, 0)
     homework = Homework.objects.create(
@@ -139,7 +130,7 @@ def homework_create(
         title=_("Homework in %(subject)s due %(date)s: %(title)s")
         % {
             "subject": course.subject.name,
-            "date": due_on.strftime("%d.%m.%Y"),
+            "date": short_date(due_on),
             "title": homework.title,
         },
         url=reverse("homework:detail", args=[homework.pk]),
@@ -160,6 +151,7 @@ def homework_update(
     remove_attachment_ids: Sequence[int] = (),
 ) -> Homework:
     """Edit a homework (the caller has checked the actor may); old and new go to history."""
+    home_changed(homework.school_id)  # the home page caches what this changes
     _validate(title=title, set_on=set_on, due_on=due_on)
     removing = list(homework.attachments.filter(pk__in=list(remove_attachment_ids)))
     _validate_files(add_files, homework.attachments.count() - len(removing))
@@ -193,6 +185,7 @@ def homework_update(
 @transaction.atomic
 def homework_delete(*, actor: User, homework: Homework) -> None:
     """Hide a homework from everyone (soft delete; the row and its history stay)."""
+    home_changed(homework.school_id)  # the home page caches what this changes
     homework.deleted_at = timezone.now()
     homework.deleted_by = actor
     homework.save(update_fields=["deleted_at", "deleted_by", "updated_at"])

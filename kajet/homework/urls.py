@@ -7,12 +7,12 @@ app_name = "homework"
 urlpatterns = [
     path("", views.homework_list, name="list"),
     path("nowe/", views.homework_create, name="create"),
-    path("<int:homework_id>/", views.homework_detail, name="detail"),
-    path("<int:homework_id>/edycja/", views.homework_edit, name="edit"),
-    path("<int:homework_id>/usun/", views.homework_delete, name="delete"),
-    path("<int:homework_id>/wykonane/", views.homework_toggle_done, name="toggle_done"),
+    path("<id:homework_id>/", views.homework_detail, name="detail"),
+    path("<id:homework_id>/edycja/", views.homework_edit, name="edit"),
+    path("<id:homework_id>/usun/", views.homework_delete, name="delete"),
+    path("<id:homework_id>/wykonane/", views.homework_toggle_done, name="toggle_done"),
     path(
-        "<int:homework_id>/zalaczniki/<int:attachment_id>/",
+        "<id:homework_id>/zalaczniki/<id:attachment_id>/",
         views.attachment_download,
         name="attachment",
     ),

@@ -8,14 +8,15 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kajet.accounts.http import request_user
+from kajet.accounts.http import AuthedRequest
 from kajet.accounts.models import User
+from kajet.core.numbers import parse_id
 from kajet.homework import access, services
 from kajet.homework.forms import HomeworkForm
 from kajet.homework.models import HomeworkDone
@@ -28,14 +29,13 @@ from kajet.school.family import family_students
 from kajet.school.models import SchoolClass
 
 
-def _int_param(request: HttpRequest, name: str) -> int | None:
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
+def _int_param(request: AuthedRequest, name: str) -> int | None:
+    return parse_id(request.GET.get(name, ""))
 
 
 @login_required
-def homework_list(request: HttpRequest) -> HttpResponse:
-    user = request_user(request)
+def homework_list(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     access.require(user, "homework.view")
     today = timezone.localdate()
     subject_id = _int_param(request, "przedmiot")
@@ -63,8 +63,8 @@ def homework_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def homework_detail(request: HttpRequest, homework_id: int) -> HttpResponse:
-    user = request_user(request)
+def homework_detail(request: AuthedRequest, homework_id: int) -> HttpResponse:
+    user = request.user
     homework = access.access_homework(user, homework_id)
     context: dict[str, Any] = {
         "homework": homework,
@@ -96,8 +96,8 @@ def _form_errors_from(form: HomeworkForm, error: ValidationError) -> None:
 
 
 @login_required
-def homework_create(request: HttpRequest) -> HttpResponse:
-    user = request_user(request)
+def homework_create(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     access.require(user, "homework.manage")
     courses = access.courses_for_homework(user)
     initial: dict[str, Any] = {"set_on": timezone.localdate()}
@@ -129,14 +129,14 @@ def homework_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def homework_edit(request: HttpRequest, homework_id: int) -> HttpResponse:
-    user = request_user(request)
+def homework_edit(request: AuthedRequest, homework_id: int) -> HttpResponse:
+    user = request.user
     homework = access.access_homework_for_edit(user, homework_id)
     attachments = list(homework.attachments.all())
     if request.method == "POST":
         form = HomeworkForm(request.POST, request.FILES, courses=None, editing=True)
         if form.is_valid():
-            remove = [int(v) for v in request.POST.getlist("remove") if v.isdigit()]
+            remove = [i for v in request.POST.getlist("remove") if (i := parse_id(v)) is not None]
             try:
                 services.homework_update(
                     actor=user,
@@ -173,8 +173,8 @@ def homework_edit(request: HttpRequest, homework_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def homework_delete(request: HttpRequest, homework_id: int) -> HttpResponse:
-    user = request_user(request)
+def homework_delete(request: AuthedRequest, homework_id: int) -> HttpResponse:
+    user = request.user
     homework = access.access_homework_for_edit(user, homework_id)
     services.homework_delete(actor=user, homework=homework)
     messages.success(request, _("Homework deleted."))
@@ -183,8 +183,8 @@ def homework_delete(request: HttpRequest, homework_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def homework_toggle_done(request: HttpRequest, homework_id: int) -> HttpResponse:
-    user = request_user(request)
+def homework_toggle_done(request: AuthedRequest, homework_id: int) -> HttpResponse:
+    user = request.user
     homework = access.access_homework(user, homework_id)
     student = access.access_own_student_for_homework(user, homework)
     done = request.POST.get("done") == "1"
@@ -200,9 +200,9 @@ def homework_toggle_done(request: HttpRequest, homework_id: int) -> HttpResponse
 
 @login_required
 def attachment_download(
-    request: HttpRequest, homework_id: int, attachment_id: int
+    request: AuthedRequest, homework_id: int, attachment_id: int
 ) -> HttpResponseBase:
-    user = request_user(request)
+    user = request.user
     attachment = access.access_attachment(user, homework_id, attachment_id)
     try:
         handle = attachment.file.open("rb")

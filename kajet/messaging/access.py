@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import Http404
 
-from kajet.accounts.models import Role
+from kajet.accounts.models import Role, User
 from kajet.messaging.models import Attachment, Delivery
 from kajet.school.access import roles_of
 from kajet.school.models import SchoolClass
@@ -25,16 +23,16 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
-def can(user: Any, action: str) -> bool:
+def can(user: User, action: str) -> bool:
     return bool(roles_of(user) & PERMISSIONS[action])
 
 
-def require(user: Any, action: str) -> None:
+def require(user: User, action: str) -> None:
     if not can(user, action):
         raise Http404
 
 
-def access_copy(user: Any, message_id: int) -> Delivery:
+def access_copy(user: User, message_id: int) -> Delivery:
     """The user's own (not deleted) copy of a message, with the message and sender loaded."""
     require(user, "message.read")
     try:
@@ -45,7 +43,7 @@ def access_copy(user: Any, message_id: int) -> Delivery:
         raise Http404 from None
 
 
-def access_attachment(user: Any, message_id: int, attachment_id: int) -> Attachment:
+def access_attachment(user: User, message_id: int, attachment_id: int) -> Attachment:
     """An attachment of a message the user sent or received (and has not deleted)."""
     copy = access_copy(user, message_id)
     try:
@@ -54,7 +52,7 @@ def access_attachment(user: Any, message_id: int, attachment_id: int) -> Attachm
         raise Http404 from None
 
 
-def access_homeroom_class(user: Any, class_id: int) -> SchoolClass:
+def access_homeroom_class(user: User, class_id: int) -> SchoolClass:
     """A current class whose homeroom teacher is the user."""
     require(user, "council.manage")
     try:
@@ -63,7 +61,7 @@ def access_homeroom_class(user: Any, class_id: int) -> SchoolClass:
         raise Http404 from None
 
 
-def homeroom_classes(user: Any) -> list[SchoolClass]:
+def homeroom_classes(user: User) -> list[SchoolClass]:
     if not can(user, "council.manage"):
         return []
     return list(

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kajet.core.models import TenantModel
 
@@ -28,7 +29,7 @@ class Message(TenantModel):
     sender = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sent_messages"
     )
-    subject = models.CharField(_("subject"), max_length=150)
+    subject = models.CharField(pgettext_lazy("message", "subject"), max_length=150)
     body = models.TextField(_("text"))
     created_at = models.DateTimeField(_("sent at"), db_index=True)
     concerns_student = models.ForeignKey(

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from kajet.accounts.models import Role
+from kajet.core.numbers import parse_id
 
 
 class Kind(StrEnum):
@@ -111,9 +112,8 @@ class Target:
         except ValueError:
             return None
         if kind in ID_KINDS:
-            if not ref.isdigit() or len(ref) > 18:
-                return None
-            return cls(kind, str(int(ref)))
+            ref_id = parse_id(ref)
+            return cls(kind, str(ref_id)) if ref_id is not None else None
         if kind is Kind.ROLE:
             return cls(kind, ref) if ref in ROLE_GROUPS else None
         return cls(kind) if not ref else None
@@ -199,22 +199,20 @@ def may_write_to_group(writer: Writer, target: Target) -> bool:
         return writer.is_staff
     if kind in (Kind.ALL_GUARDIANS, Kind.ALL_STUDENTS):
         return writer.is_school_wide
-    ref = target.ref_id
-    if kind is Kind.COUNCIL:
-        if Role.GUARDIAN in writer.roles and ref in writer.family_class_ids:
-            return True
-        return ref in writer.homeroom_class_ids
-    if kind is Kind.CLASS_ALL:
-        if writer.is_school_wide and ref in writer.school_class_ids:
-            return True
-        return ref in writer.homeroom_class_ids
-    if kind in (Kind.CLASS_GUARDIANS, Kind.CLASS_STUDENTS):
-        if writer.is_school_wide and ref in writer.school_class_ids:
-            return True
-        return ref in writer.homeroom_class_ids or ref in writer.taught_class_ids
+    return _may_write_to_class_or_group(writer, kind, target.ref_id)
+
+
+def _may_write_to_class_or_group(writer: Writer, kind: Kind, ref: int) -> bool:
+    """The targets that name one class (council, everyone, guardians, students) or group."""
     if kind in (Kind.GROUP_GUARDIANS, Kind.GROUP_STUDENTS):
         return ref in writer.taught_group_ids
-    return False  # pragma: no cover - every kind is handled above
+    if ref in writer.homeroom_class_ids:
+        return True  # a homeroom teacher writes to anyone of their class, council included
+    if kind is Kind.COUNCIL:
+        return Role.GUARDIAN in writer.roles and ref in writer.family_class_ids
+    if writer.is_school_wide and ref in writer.school_class_ids:
+        return True
+    return kind in (Kind.CLASS_GUARDIANS, Kind.CLASS_STUDENTS) and ref in writer.taught_class_ids
 
 
 def may_forward(roles: frozenset[str]) -> bool:

@@ -9,20 +9,20 @@ from typing import Any
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kajet.accounts.http import request_user
+from kajet.accounts.http import AuthedRequest
 from kajet.accounts.models import Role, User
+from kajet.core.numbers import parse_id
 from kajet.messaging import access, selectors, services
 from kajet.messaging.models import Delivery, Folder, Message
 from kajet.messaging.recipients import may_forward, may_write_to_person
 from kajet.school.access import children_of, roles_of
-from kajet.school.models import Student
 
 FOLDER_URLS = {"inbox": "inbox", "sent": "sent", "archive": "archive", "trash": "trash"}
 
@@ -46,8 +46,8 @@ def _common(user: User, current: str) -> dict[str, Any]:
 
 
 @login_required
-def folder(request: HttpRequest, folder: str) -> HttpResponse:
-    user = request_user(request)
+def folder(request: AuthedRequest, folder: str) -> HttpResponse:
+    user = request.user
     access.require(user, "message.read")
     query = request.GET.get("q", "")[:100]
     page = selectors.folder_page(user, folder, query=query, page=request.GET.get("page", 1))
@@ -62,10 +62,10 @@ def folder(request: HttpRequest, folder: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def move(request: HttpRequest) -> HttpResponse:
-    user = request_user(request)
+def move(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     access.require(user, "message.read")
-    ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
+    ids = [i for v in request.POST.getlist("ids") if (i := parse_id(v)) is not None]
     to = request.POST.get("to", "")
     back = request.POST.get("back", "inbox")
     if back not in FOLDER_URLS:
@@ -91,8 +91,8 @@ def move(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def trash_empty(request: HttpRequest) -> HttpResponse:
-    user = request_user(request)
+def trash_empty(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     access.require(user, "message.read")
     count = services.trash_empty(user=user)
     flash.success(request, _("Deleted from the trash: %(n)d.") % {"n": count})
@@ -100,8 +100,8 @@ def trash_empty(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def message(request: HttpRequest, message_id: int) -> HttpResponse:
-    user = request_user(request)
+def message(request: AuthedRequest, message_id: int) -> HttpResponse:
+    user = request.user
     copy = access.access_copy(user, message_id)
     copy = services.message_open(user=user, copy=copy)
     return render(request, "messaging/message.html", _message_context(user, copy))
@@ -120,8 +120,8 @@ def _message_context(user: User, copy: Delivery) -> dict[str, Any]:
 
 
 @login_required
-def message_print(request: HttpRequest, message_id: int) -> HttpResponse:
-    user = request_user(request)
+def message_print(request: AuthedRequest, message_id: int) -> HttpResponse:
+    user = request.user
     copy = access.access_copy(user, message_id)
     context = _message_context(user, copy) | {"printed_at": timezone.now()}
     return render(request, "messaging/print.html", context)
@@ -129,8 +129,8 @@ def message_print(request: HttpRequest, message_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def mark_unread(request: HttpRequest, message_id: int) -> HttpResponse:
-    user = request_user(request)
+def mark_unread(request: AuthedRequest, message_id: int) -> HttpResponse:
+    user = request.user
     copy = access.access_copy(user, message_id)
     try:
         services.delivery_mark_unread(user=user, copy=copy)
@@ -142,8 +142,8 @@ def mark_unread(request: HttpRequest, message_id: int) -> HttpResponse:
 
 
 @login_required
-def attachment(request: HttpRequest, message_id: int, attachment_id: int) -> FileResponse:
-    user = request_user(request)
+def attachment(request: AuthedRequest, message_id: int, attachment_id: int) -> FileResponse:
+    user = request.user
     found = access.access_attachment(user, message_id, attachment_id)
     try:
         handle = found.file.open("rb")
@@ -175,14 +175,14 @@ def _quote(msg: Message) -> str:
     )
 
 
-def _prefill(user: User, request: HttpRequest) -> dict[str, Any]:
+def _prefill(user: User, request: AuthedRequest) -> dict[str, Any]:
     """A reply, reply-to-all or forward starts from the original message."""
     draft: dict[str, Any] = {"recipients": [], "preset": []}
     for param, mode in (("odpowiedz", "reply"), ("wszystkim", "reply_all"), ("przekaz", "fwd")):
-        raw = request.GET.get(param, "")
-        if not raw.isdigit():
+        original = parse_id(request.GET.get(param, ""))
+        if original is None:
             continue
-        copy = access.access_copy(user, int(raw))
+        copy = access.access_copy(user, original)
         msg = copy.message
         if mode == "fwd":
             if not may_forward(roles_of(user)):
@@ -231,8 +231,8 @@ def _prefill(user: User, request: HttpRequest) -> dict[str, Any]:
 
 
 @login_required
-def compose(request: HttpRequest) -> HttpResponse:
-    user = request_user(request)
+def compose(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     access.require(user, "message.write")
     roles = roles_of(user)
     children = children_of(user) if Role.GUARDIAN in roles else []
@@ -245,37 +245,24 @@ def compose(request: HttpRequest) -> HttpResponse:
             "body": post.get("body", ""),
             "recipients": post.getlist("recipients"),
             "idempotency_key": post.get("idempotency_key", ""),
-            "concerns_student": int(post["concerns_student"])
-            if post.get("concerns_student", "").isdigit()
-            else None,
-            "reply_to": int(post["reply_to"]) if post.get("reply_to", "").isdigit() else None,
-            "forward_of": int(post["forward_of"]) if post.get("forward_of", "").isdigit() else None,
+            "concerns_student": parse_id(post.get("concerns_student", "")),
+            "reply_to": parse_id(post.get("reply_to", "")),
+            "forward_of": parse_id(post.get("forward_of", "")),
             "preset": [],
         }
         try:
-            reply_to = (
-                access.access_copy(user, draft["reply_to"]).message if draft["reply_to"] else None
-            )
-            forward_of = (
-                access.access_copy(user, draft["forward_of"]).message
-                if draft["forward_of"]
-                else None
-            )
-            concerns: Student | None = None
-            if draft["concerns_student"]:
-                concerns = Student.objects.filter(pk=draft["concerns_student"]).first()
-                if concerns is None:
-                    raise ValidationError(_("Choose one of your children."))
-            sent = services.message_send(
+            sent = services.message_send_draft(
                 sender=user,
-                recipients=draft["recipients"],
-                subject=draft["subject"],
-                body=draft["body"],
-                attachments=request.FILES.getlist("attachments"),
-                concerns_student=concerns,
-                reply_to=reply_to,
-                forward_of=forward_of,
-                idempotency_key=draft["idempotency_key"] or None,
+                draft=services.MessageDraft(
+                    recipients=draft["recipients"],
+                    subject=draft["subject"],
+                    body=draft["body"],
+                    attachments=request.FILES.getlist("attachments"),
+                    concerns_student_id=draft["concerns_student"],
+                    reply_to_id=draft["reply_to"],
+                    forward_of_id=draft["forward_of"],
+                    idempotency_key=draft["idempotency_key"] or None,
+                ),
             )
         except ValidationError as error:
             errors = list(error.messages)
@@ -287,9 +274,9 @@ def compose(request: HttpRequest) -> HttpResponse:
         if draft["reply_to"]:
             # keep the people the reply was addressed to visible in the picker
             ids = [
-                int(k.split(":")[1])
+                i
                 for k in draft["recipients"]
-                if k.startswith("person:") and k[7:].isdigit()
+                if k.startswith("person:") and (i := parse_id(k[7:])) is not None
             ]
             draft["preset"] = [
                 selectors.Option(f"person:{u.pk}", u.full_name)
@@ -334,8 +321,8 @@ def services_limits() -> tuple[int, int]:
 
 
 @login_required
-def council_list(request: HttpRequest) -> HttpResponse:
-    user = request_user(request)
+def council_list(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     access.require(user, "council.manage")
     classes = access.homeroom_classes(user)
     if len(classes) == 1:
@@ -344,11 +331,11 @@ def council_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def council_edit(request: HttpRequest, class_id: int) -> HttpResponse:
-    user = request_user(request)
+def council_edit(request: AuthedRequest, class_id: int) -> HttpResponse:
+    user = request.user
     school_class = access.access_homeroom_class(user, class_id)
     if request.method == "POST":
-        ids = [int(v) for v in request.POST.getlist("guardians") if v.isdigit()]
+        ids = [i for v in request.POST.getlist("guardians") if (i := parse_id(v)) is not None]
         try:
             services.council_set(actor=user, school_class=school_class, guardian_ids=ids)
         except ValidationError as error:

@@ -9,8 +9,6 @@ and "not yours" alike.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -28,6 +26,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Row level for teachers: only chosen classes they teach or tutor.
     "announcement.write": BOARD_MANAGERS | TEACHING_ROLES,
     "announcement.any_audience": BOARD_MANAGERS,
+    # Flag an announcement urgent: its notifications pass quiet hours and the daily digest.
+    "announcement.urgent": frozenset({Role.PRINCIPAL}),
     # Besides the author, who may see the read list of any announcement.
     "announcement.see_reads": frozenset({Role.PRINCIPAL}),
     # Besides the author, who may delete any announcement (moderation).
@@ -35,16 +35,16 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
-def can(user: Any, action: str) -> bool:
+def can(user: User, action: str) -> bool:
     return bool(roles_of(user) & PERMISSIONS[action])
 
 
-def require(user: Any, action: str) -> None:
+def require(user: User, action: str) -> None:
     if not can(user, action):
         raise Http404
 
 
-def classes_taught_by(user: Any) -> QuerySet[SchoolClass]:
+def classes_taught_by(user: User) -> QuerySet[SchoolClass]:
     """Current-year classes the user teaches a course in or is the homeroom teacher of."""
     taught = Course.objects.filter(teacher=user, year__is_current=True).values("school_class_id")
     return SchoolClass.objects.filter(year__is_current=True).filter(
@@ -52,7 +52,7 @@ def classes_taught_by(user: Any) -> QuerySet[SchoolClass]:
     )
 
 
-def announcements_visible_to(user: Any) -> QuerySet[Announcement]:
+def announcements_visible_to(user: User) -> QuerySet[Announcement]:
     """Announcements (not deleted, any dates) the user is in the audience of or wrote."""
     roles = roles_of(user)
     qs = Announcement.objects.filter(deleted_at__isnull=True)
@@ -79,7 +79,7 @@ def announcements_visible_to(user: Any) -> QuerySet[Announcement]:
     return qs.filter(pk__in=Announcement.objects.filter(condition).values("pk"))
 
 
-def access_announcement(user: Any, announcement_id: int) -> Announcement:
+def access_announcement(user: User, announcement_id: int) -> Announcement:
     """One announcement the user may read (author loaded); 404 otherwise."""
     require(user, "announcement.view")
     try:
@@ -88,7 +88,7 @@ def access_announcement(user: Any, announcement_id: int) -> Announcement:
         raise Http404 from None
 
 
-def access_announcement_for_edit(user: Any, announcement_id: int) -> Announcement:
+def access_announcement_for_edit(user: User, announcement_id: int) -> Announcement:
     """An announcement the user wrote (and may still write); 404 otherwise."""
     require(user, "announcement.write")
     try:
@@ -97,7 +97,7 @@ def access_announcement_for_edit(user: Any, announcement_id: int) -> Announcemen
         raise Http404 from None
 
 
-def access_announcement_for_delete(user: Any, announcement_id: int) -> Announcement:
+def access_announcement_for_delete(user: User, announcement_id: int) -> Announcement:
     """An announcement the user wrote, or any for moderators; 404 otherwise."""
     qs = Announcement.objects.filter(deleted_at__isnull=True)
     if not can(user, "announcement.moderate"):
@@ -109,5 +109,5 @@ def access_announcement_for_delete(user: Any, announcement_id: int) -> Announcem
         raise Http404 from None
 
 
-def may_see_reads(user: Any, announcement: Announcement) -> bool:
+def may_see_reads(user: User, announcement: Announcement) -> bool:
     return announcement.author_id == user.pk or can(user, "announcement.see_reads")

@@ -34,6 +34,8 @@ class Announcement(TenantModel):
     shown_from = models.DateField(_("shown from"))
     shown_until = models.DateField(_("shown until"), null=True, blank=True)
     pinned = models.BooleanField(_("pinned"), default=False)
+    # Set by the principal only: its notifications go through quiet hours and digests.
+    urgent = models.BooleanField(_("urgent"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     deleted_at = models.DateTimeField(null=True, blank=True)

@@ -26,7 +26,7 @@ def current_q(today: datetime.date) -> Q:
     return Q(shown_from__lte=today) & (Q(shown_until__isnull=True) | Q(shown_until__gte=today))
 
 
-def _with_read_flag(qs: QuerySet[Announcement], user: Any) -> QuerySet[Announcement]:
+def _with_read_flag(qs: QuerySet[Announcement], user: User) -> QuerySet[Announcement]:
     # The author's own announcements count as read.
     return qs.annotate(
         is_read=ExpressionWrapper(
@@ -38,7 +38,7 @@ def _with_read_flag(qs: QuerySet[Announcement], user: Any) -> QuerySet[Announcem
 
 
 def announcements_current_for(
-    *, user: Any, today: datetime.date, limit: int | None = None, with_classes: bool = True
+    *, user: User, today: datetime.date, limit: int | None = None, with_classes: bool = True
 ) -> list[Announcement]:
     """What the user's board shows today: pinned first, newest first, ``is_read`` on each,
     authors loaded; with ``with_classes`` also the classes (two queries, else one)."""
@@ -55,20 +55,30 @@ def announcements_current_for(
 
 
 def announcement_rows_current_for(
-    *, user: Any, today: datetime.date, limit: int
+    *, user: User, today: datetime.date, limit: int
 ) -> list[dict[str, Any]]:
     """``announcements_current_for`` as rows for a short list (the dashboard): ``id``,
-    ``title``, ``pinned``, ``shown_from``, ``is_read`` — one query, no author join."""
+    ``title``, ``pinned``, ``shown_from``, ``author_id``, ``is_read`` — one query, no author
+    join."""
     # Any: the stubs do not see the ``is_read`` annotation among the values' names.
     qs: Any = _with_read_flag(announcements_visible_to(user).filter(current_q(today)), user)
     return list(
         qs.order_by("-pinned", "-shown_from", "-id").values(
-            "id", "title", "pinned", "shown_from", "is_read"
+            "id", "title", "pinned", "shown_from", "author_id", "is_read"
         )[:limit]
     )
 
 
-def announcements_written_by(*, user: Any) -> list[Announcement]:
+def announcement_ids_read_by(*, user: User, ids: list[int]) -> set[int]:
+    """Which of ``ids`` the user has read (one query; none for no ids). With the author's
+    own counting as read, this is ``is_read`` of ``announcement_rows_current_for``."""
+    if not ids:
+        return set()
+    reads = AnnouncementRead.objects.filter(user=user, announcement_id__in=ids)
+    return set(reads.values_list("announcement_id", flat=True))
+
+
+def announcements_written_by(*, user: User) -> list[Announcement]:
     """The author's own announcements (past, current and scheduled) with read counts."""
     return list(
         Announcement.objects.filter(author=user, deleted_at__isnull=True)

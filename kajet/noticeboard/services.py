@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from kajet.accounts.models import User
 from kajet.core.history import history_record
+from kajet.core.versions import home_changed
 from kajet.noticeboard.access import can, classes_taught_by
 from kajet.noticeboard.models import Announcement, AnnouncementRead
 from kajet.noticeboard.selectors import audience_users
@@ -30,6 +31,7 @@ def _validate(
     classes: Sequence[SchoolClass],
     shown_from: datetime.date,
     shown_until: datetime.date | None,
+    urgent: bool = False,
 ) -> None:
     errors: dict[str, str] = {}
     if not title.strip():
@@ -42,6 +44,8 @@ def _validate(
         errors["shown_until"] = _("The end date cannot be before the start date.")
     if audience == Announcement.Audience.CLASSES and not classes:
         errors["classes"] = _("Choose at least one class.")
+    if urgent and not can(actor, "announcement.urgent"):
+        errors["urgent"] = _("Only the principal may flag an announcement urgent.")
     if not can(actor, "announcement.any_audience"):
         # Teachers write to the classes they teach or tutor, and to nobody else.
         if audience != Announcement.Audience.CLASSES:
@@ -62,6 +66,7 @@ def _snapshot(a: Announcement, class_ids: list[int]) -> dict[str, object]:
         "shown_from": a.shown_from.isoformat(),
         "shown_until": a.shown_until.isoformat() if a.shown_until else None,
         "pinned": a.pinned,
+        "urgent": a.urgent,
     }
 
 
@@ -76,9 +81,12 @@ def announcement_create(
     shown_from: datetime.date,
     shown_until: datetime.date | None = None,
     pinned: bool = False,
+    urgent: bool = False,
     notify_audience: bool = True,
 ) -> Announcement:
-    """Publish an announcement. When it is shown already, its audience is notified."""
+    """Publish an announcement. When it is shown already, its audience is notified; an
+    ``urgent`` one (the principal's flag) passes quiet hours and the daily digest."""
+    home_changed(actor.school_pk)  # the home page caches what this changes
     _validate(
         actor=actor,
         title=title,
@@ -87,12 +95,12 @@ def announcement_create(
         classes=classes,
         shown_from=shown_from,
         shown_until=shown_until,
+        urgent=urgent,
     )
     if audience != Announcement.Audience.CLASSES:
         classes = ()
-    assert actor.school_id is not None
     announcement = Announcement.objects.create(
-        school_id=actor.school_id,
+        school_id=actor.school_pk,
         author=actor,
         title=title.strip(),
         body=body.strip(),
@@ -100,6 +108,7 @@ def announcement_create(
         shown_from=shown_from,
         shown_until=shown_until,
         pinned=pinned,
+        urgent=urgent,
     )
     announcement.classes.set(classes)
     class_ids = sorted(c.pk for c in classes)
@@ -113,11 +122,12 @@ def announcement_create(
     )
     if notify_audience and shown_from <= timezone.localdate():
         notify(
-            school=actor.school_id,
+            school=actor.school_pk,
             user_ids=audience_users(announcement).exclude(pk=actor.pk).values_list("pk", flat=True),
             kind=Notification.Kind.ANNOUNCEMENT,
             title=announcement.title,
             url=reverse("noticeboard:detail", args=[announcement.pk]),
+            urgent=urgent,
         )
     return announcement
 
@@ -136,6 +146,7 @@ def announcement_update(
     pinned: bool = False,
 ) -> Announcement:
     """Edit an announcement (its reads stay); old and new go to history."""
+    home_changed(announcement.school_id)  # the home page caches what this changes
     _validate(
         actor=actor,
         title=title,
@@ -171,6 +182,7 @@ def announcement_update(
 @transaction.atomic
 def announcement_delete(*, actor: User, announcement: Announcement) -> None:
     """Take an announcement off the board (soft delete; reads and history stay)."""
+    home_changed(announcement.school_id)  # the home page caches what this changes
     announcement.deleted_at = timezone.now()
     announcement.save(update_fields=["deleted_at", "updated_at"])
     history_record(

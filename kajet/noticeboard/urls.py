@@ -7,7 +7,7 @@ app_name = "noticeboard"
 urlpatterns = [
     path("", views.board, name="board"),
     path("nowe/", views.create, name="create"),
-    path("<int:announcement_id>/", views.detail, name="detail"),
-    path("<int:announcement_id>/edycja/", views.edit, name="edit"),
-    path("<int:announcement_id>/usun/", views.delete, name="delete"),
+    path("<id:announcement_id>/", views.detail, name="detail"),
+    path("<id:announcement_id>/edycja/", views.edit, name="edit"),
+    path("<id:announcement_id>/usun/", views.delete, name="delete"),
 ]

@@ -8,13 +8,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kajet.accounts.http import request_user
+from kajet.accounts.http import AuthedRequest
 from kajet.accounts.models import User
 from kajet.noticeboard import access, services
 from kajet.noticeboard.forms import AnnouncementForm
@@ -33,8 +33,8 @@ def _class_choices(user: User) -> Any:
 
 
 @login_required
-def board(request: HttpRequest) -> HttpResponse:
-    user = request_user(request)
+def board(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     access.require(user, "announcement.view")
     today = timezone.localdate()
     context: dict[str, Any] = {
@@ -48,8 +48,8 @@ def board(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def detail(request: HttpRequest, announcement_id: int) -> HttpResponse:
-    user = request_user(request)
+def detail(request: AuthedRequest, announcement_id: int) -> HttpResponse:
+    user = request.user
     announcement = access.access_announcement(user, announcement_id)
     if announcement.author_id != user.pk:  # the author's own opening is not a delivery
         services.announcement_mark_read(user=user, announcement=announcement)
@@ -73,11 +73,15 @@ def _apply_errors(form: AnnouncementForm, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def _edit(request: HttpRequest, user: User, announcement: Any | None) -> HttpResponse:
-    any_audience = access.can(user, "announcement.any_audience")
-    classes = _class_choices(user)
+def _edit(request: AuthedRequest, user: User, announcement: Any | None) -> HttpResponse:
+    options = {
+        "classes": _class_choices(user),
+        "any_audience": access.can(user, "announcement.any_audience"),
+        # Urgency matters when the notifications go out, that is when it is published.
+        "may_flag_urgent": announcement is None and access.can(user, "announcement.urgent"),
+    }
     if request.method == "POST":
-        form = AnnouncementForm(request.POST, classes=classes, any_audience=any_audience)
+        form = AnnouncementForm(request.POST, **options)
         if form.is_valid():
             data = form.cleaned_data
             fields = {
@@ -91,7 +95,9 @@ def _edit(request: HttpRequest, user: User, announcement: Any | None) -> HttpRes
             }
             try:
                 if announcement is None:
-                    announcement = services.announcement_create(actor=user, **fields)
+                    announcement = services.announcement_create(
+                        actor=user, urgent=data.get("urgent", False), **fields
+                    )
                     messages.success(request, _("The announcement is published."))
                 else:
                     services.announcement_update(actor=user, announcement=announcement, **fields)
@@ -111,36 +117,31 @@ def _edit(request: HttpRequest, user: User, announcement: Any | None) -> HttpRes
                 "shown_until": announcement.shown_until,
                 "pinned": announcement.pinned,
             },
-            classes=classes,
-            any_audience=any_audience,
+            **options,
         )
     else:
-        form = AnnouncementForm(
-            initial={"shown_from": timezone.localdate()},
-            classes=classes,
-            any_audience=any_audience,
-        )
+        form = AnnouncementForm(initial={"shown_from": timezone.localdate()}, **options)
     return render(request, "noticeboard/form.html", {"form": form, "announcement": announcement})
 
 
 @login_required
-def create(request: HttpRequest) -> HttpResponse:
-    user = request_user(request)
+def create(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     access.require(user, "announcement.write")
     return _edit(request, user, None)
 
 
 @login_required
-def edit(request: HttpRequest, announcement_id: int) -> HttpResponse:
-    user = request_user(request)
+def edit(request: AuthedRequest, announcement_id: int) -> HttpResponse:
+    user = request.user
     announcement = access.access_announcement_for_edit(user, announcement_id)
     return _edit(request, user, announcement)
 
 
 @login_required
 @require_POST
-def delete(request: HttpRequest, announcement_id: int) -> HttpResponse:
-    user = request_user(request)
+def delete(request: AuthedRequest, announcement_id: int) -> HttpResponse:
+    user = request.user
     announcement = access.access_announcement_for_delete(user, announcement_id)
     services.announcement_delete(actor=user, announcement=announcement)
     messages.success(request, _("The announcement is deleted."))

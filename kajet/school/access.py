@@ -7,12 +7,10 @@ helpers fetch one object for a user and raise Http404 for "missing" and "not you
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.db.models import Q, QuerySet, Value
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from kajet.accounts.models import Role, StaffRole, User
+from kajet.accounts.models import Role, User
 from kajet.school.models import Course, SchoolClass, Student
 
 #: Staff roles that see every student of the school.
@@ -33,18 +31,25 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "login_slips.print": frozenset({Role.SECRETARIAT, Role.SCHOOL_ADMIN}),
     "staff.view": frozenset({Role.SECRETARIAT, Role.SCHOOL_ADMIN, Role.PRINCIPAL}),
     "staff.manage": frozenset({Role.SECRETARIAT, Role.SCHOOL_ADMIN}),
+    "signin_lock.manage": frozenset({Role.SECRETARIAT, Role.SCHOOL_ADMIN}),
     "structure.view": frozenset({Role.TEACHER, Role.HOMEROOM_TEACHER} | SCHOOL_WIDE_ROLES),
     "structure.manage": frozenset({Role.SCHOOL_ADMIN}),
     "course.manage": frozenset({Role.SCHOOL_ADMIN, Role.SECRETARIAT}),
     "school.settings": frozenset({Role.SCHOOL_ADMIN}),
+    "year.rollover": frozenset({Role.SCHOOL_ADMIN}),
 }
 
 
-def roles_of(user: Any) -> frozenset[str]:
+#: Where ``roles_of`` keeps a user's roles for the rest of the request (the user object lives
+#: as long as the request).
+_ROLES_ATTR = "_kajet_roles"
+
+
+def roles_of(user: User) -> frozenset[str]:
     """The user's roles in their school. Cached on the user object for the request."""
     if not getattr(user, "is_authenticated", False) or user.school_id is None:
         return frozenset()
-    cached = getattr(user, "_kajet_roles", None)
+    cached: frozenset[str] | None = getattr(user, _ROLES_ATTR, None)
     if cached is not None:
         return cached
     if user.kind == User.Kind.GUARDIAN:
@@ -55,43 +60,38 @@ def roles_of(user: Any) -> frozenset[str]:
         roles = _staff_roles(user)
     else:
         roles = frozenset()
-    user._kajet_roles = roles
+    setattr(user, _ROLES_ATTR, roles)
     return roles
 
 
 def _staff_roles(user: User) -> frozenset[str]:
     """A staff member's given roles and, if they lead a class this year, homeroom teacher —
-    in one query (every staff page asks), leaving ``user.staff_roles`` filled too."""
-    given = (
-        StaffRole.objects.filter(user=user)
-        .order_by()
-        .annotate(homeroom=Value(False))
-        .values_list("role", "homeroom")
+    in one query (every staff page asks): a row per given role, each saying whether the user
+    leads a class (one row with no role when none is given)."""
+    leads = SchoolClass.objects.filter(homeroom_teacher=OuterRef("pk"), year__is_current=True)
+    rows = list(
+        User.objects.filter(pk=user.pk)
+        .annotate(homeroom=Exists(leads))
+        .values_list("role_rows__role", "homeroom")
     )
-    homeroom = (
-        SchoolClass.objects.filter(homeroom_teacher=user, year__is_current=True)
-        .order_by()
-        .annotate(role=Value(Role.HOMEROOM_TEACHER.value), homeroom=Value(True))
-        .values_list("role", "homeroom")
-    )
-    rows = list(given.union(homeroom, all=True))
-    direct = frozenset(role for role, is_homeroom in rows if not is_homeroom)
-    user.__dict__["staff_roles"] = direct  # the cached_property's slot
-    return direct | {role for role, is_homeroom in rows if is_homeroom}
+    roles = {role for role, _homeroom in rows if role is not None}
+    if any(homeroom for _role, homeroom in rows):
+        roles.add(Role.HOMEROOM_TEACHER.value)
+    return frozenset(roles)
 
 
-def can(user: Any, action: str) -> bool:
+def can(user: User, action: str) -> bool:
     """Whether one of the user's roles may do ``action`` (see PERMISSIONS)."""
     return bool(roles_of(user) & PERMISSIONS[action])
 
 
-def require(user: Any, action: str) -> None:
+def require(user: User, action: str) -> None:
     """Refuse with 404: a role that may not do something does not learn that it exists."""
     if not can(user, action):
         raise Http404
 
 
-def students_visible_to(user: Any) -> QuerySet[Student]:
+def students_visible_to(user: User) -> QuerySet[Student]:
     """Students the user may see (enrolled or not), inside the current school scope."""
     roles = roles_of(user)
     qs = Student.objects.all()
@@ -110,7 +110,7 @@ def students_visible_to(user: Any) -> QuerySet[Student]:
     return qs.filter(pk__in=Student.objects.filter(condition).values("pk"))
 
 
-def access_student(user: Any, student_id: int) -> Student:
+def access_student(user: User, student_id: int) -> Student:
     """One student the user may see, with login and class loaded; 404 otherwise."""
     try:
         return students_visible_to(user).select_related("user", "school_class").get(pk=student_id)
@@ -118,7 +118,7 @@ def access_student(user: Any, student_id: int) -> Student:
         raise Http404 from None
 
 
-def children_of(user: Any) -> list[Student]:
+def children_of(user: User) -> list[Student]:
     """A guardian's children (enrolled first, by name), with login and class loaded."""
     return list(
         Student.objects.filter(guardianships__guardian=user)
@@ -127,7 +127,7 @@ def children_of(user: Any) -> list[Student]:
     )
 
 
-def access_child(user: Any, student_id: int) -> Student:
+def access_child(user: User, student_id: int) -> Student:
     """One of the guardian's own children; 404 for anyone else's."""
     for child in children_of(user):
         if child.pk == student_id:
@@ -135,7 +135,7 @@ def access_child(user: Any, student_id: int) -> Student:
     raise Http404
 
 
-def access_class(user: Any, class_id: int) -> SchoolClass:
+def access_class(user: User, class_id: int) -> SchoolClass:
     """A class the user may look at as staff; 404 otherwise."""
     require(user, "structure.view")
     try:
@@ -144,16 +144,32 @@ def access_class(user: Any, class_id: int) -> SchoolClass:
         raise Http404 from None
 
 
-def access_staff_member(user: Any, staff_id: int) -> User:
+def _own_school_id(user: User) -> int:
+    if user.school_id is None:  # an operator has no school: nothing of any school is theirs
+        raise Http404
+    return user.school_id
+
+
+def access_staff_member(user: User, staff_id: int) -> User:
     """A staff login of the user's own school, for staff managers; 404 otherwise."""
     require(user, "staff.view")
     try:
-        return User.objects.get(pk=staff_id, school_id=user.school_id, kind=User.Kind.STAFF)
+        return User.objects.get(pk=staff_id, school_id=_own_school_id(user), kind=User.Kind.STAFF)
     except User.DoesNotExist:
         raise Http404 from None
 
 
-def access_course(user: Any, course_id: int) -> Course:
+def access_school_login(user: User, login_id: int) -> User:
+    """Any login of the user's own school (staff, guardian, student), for those who manage
+    sign-in locks; 404 otherwise."""
+    require(user, "signin_lock.manage")
+    try:
+        return User.objects.get(pk=login_id, school_id=_own_school_id(user))
+    except User.DoesNotExist:
+        raise Http404 from None
+
+
+def access_course(user: User, course_id: int) -> Course:
     """A course the user teaches, or any course for school-wide roles; 404 otherwise."""
     roles = roles_of(user)
     qs = Course.objects.select_related("subject", "school_class", "group", "teacher", "year")
@@ -168,12 +184,12 @@ def access_course(user: Any, course_id: int) -> Course:
 # --- the school office's pages ---------------------------------------------------------------
 
 
-def office_sections(user: Any) -> bool:
+def office_sections(user: User) -> bool:
     """Whether the user sees the school office hub (and its navigation entry)."""
     return can(user, "student.manage") or can(user, "structure.manage") or can(user, "staff.view")
 
 
-def access_managed_student(user: Any, student_id: int) -> Student:
+def access_managed_student(user: User, student_id: int) -> Student:
     """A student of the user's school, for those who manage students; 404 otherwise."""
     require(user, "student.manage")
     try:
@@ -184,7 +200,7 @@ def access_managed_student(user: Any, student_id: int) -> Student:
         raise Http404 from None
 
 
-def access_managed_class(user: Any, class_id: int) -> SchoolClass:
+def access_managed_class(user: User, class_id: int) -> SchoolClass:
     """A class of the user's school, for those who manage students; 404 otherwise."""
     require(user, "student.manage")
     try:
@@ -195,18 +211,18 @@ def access_managed_class(user: Any, class_id: int) -> SchoolClass:
         raise Http404 from None
 
 
-def access_guardian(user: Any, guardian_id: int) -> User:
+def access_guardian(user: User, guardian_id: int) -> User:
     """A guardian login of the user's school, for those who manage students; 404 otherwise."""
     require(user, "student.manage")
     try:
         return User.objects.select_related("school").get(
-            pk=guardian_id, school_id=user.school_id, kind=User.Kind.GUARDIAN
+            pk=guardian_id, school_id=_own_school_id(user), kind=User.Kind.GUARDIAN
         )
     except User.DoesNotExist:
         raise Http404 from None
 
 
-def access_child_for_reset(user: Any, student_id: int) -> Student:
+def access_child_for_reset(user: User, student_id: int) -> Student:
     """A guardian's own enrolled child whose password the guardian may reset; 404 otherwise."""
     if Role.GUARDIAN not in roles_of(user):
         raise Http404

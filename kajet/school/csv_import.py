@@ -39,6 +39,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from kajet.core.spreadsheet import looks_like_formula
+
 #: Largest accepted file. A school of 1,000 students with two guardians is about 150 kB.
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 3000
@@ -135,14 +137,13 @@ def normalise_column(name: str) -> str:
     return re.sub(r"[\s\-]+", "_", text)
 
 
-def read_csv(data: bytes) -> CsvTable:
-    """Decode and split the file. Raises CsvFileError for problems with the file as a whole."""
+def _decode(data: bytes) -> str:
     if len(data) > MAX_FILE_BYTES:
         raise CsvFileError(
             _("The file is too large (limit: %(limit)s MB).") % {"limit": MAX_FILE_BYTES // 2**20}
         )
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise CsvFileError(
             _(
@@ -150,8 +151,12 @@ def read_csv(data: bytes) -> CsvTable:
                 "“CSV UTF-8 (comma delimited)”."
             )
         ) from None
-    lines = text.splitlines()
-    header_line = next((line for line in lines if line.strip()), "")
+
+
+def _numbered_rows(text: str) -> list[tuple[int, list[str]]]:
+    """The file's rows with their line numbers, from the header on (blank lines before it
+    dropped); the delimiter (``;`` or ``,``) is the one the header uses more."""
+    header_line = next((line for line in text.splitlines() if line.strip()), "")
     if not header_line:
         raise CsvFileError(_("The file is empty."))
     delimiter = ";" if header_line.count(";") >= header_line.count(",") else ","
@@ -160,39 +165,60 @@ def read_csv(data: bytes) -> CsvTable:
         all_rows = list(reader)
     except csv.Error:
         raise CsvFileError(_("The file is not a valid CSV file.")) from None
-    # Drop leading blank lines, keep line numbers as in the file.
     numbered = [(i + 1, r) for i, r in enumerate(all_rows)]
     while numbered and not any(cell.strip() for cell in numbered[0][1]):
         numbered.pop(0)
-    header = numbered[0][1]
-    columns = [normalise_column(c) for c in header]
-    unknown = [c for c in columns if c and c not in COLUMNS]
+    return numbered
+
+
+def _check_columns(columns: list[str], allowed: tuple[str, ...], required: tuple[str, ...]) -> None:
+    unknown = [c for c in columns if c and c not in allowed]
     if unknown:
         raise CsvFileError(
             _("Unknown columns: %(columns)s. Allowed columns: %(allowed)s.")
-            % {"columns": ", ".join(unknown), "allowed": ", ".join(COLUMNS)}
+            % {"columns": ", ".join(unknown), "allowed": ", ".join(allowed)}
         )
     repeated = sorted({c for c in columns if c and columns.count(c) > 1})
     if repeated:
         raise CsvFileError(_("Repeated columns: %(columns)s.") % {"columns": ", ".join(repeated)})
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    missing = [c for c in required if c not in columns]
     if missing:
         raise CsvFileError(
             _("Missing required columns: %(columns)s.") % {"columns": ", ".join(missing)}
         )
-    rows: list[tuple[int, dict[str, str]]] = []
-    for line_no, cells in numbered[1:]:
-        if not any(cell.strip() for cell in cells):
-            continue
-        values = dict.fromkeys(COLUMNS, "")
-        for column, cell in zip(columns, cells, strict=False):
-            if column:
-                values[column] = cell.strip()
-        if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns) :]):
-            values["_extra"] = "1"
-        rows.append((line_no, values))
+
+
+def _row_values(columns: list[str], cells: list[str], allowed: tuple[str, ...]) -> dict[str, str]:
+    values = dict.fromkeys(allowed, "")
+    for column, cell in zip(columns, cells, strict=False):
+        if column:
+            values[column] = cell.strip()
+    if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns) :]):
+        values["_extra"] = "1"
+    return values
+
+
+def read_csv(
+    data: bytes,
+    *,
+    allowed: tuple[str, ...] = COLUMNS,
+    required: tuple[str, ...] = REQUIRED_COLUMNS,
+    no_rows: str = "",
+) -> CsvTable:
+    """Decode and split the file. Raises CsvFileError for problems with the file as a whole.
+
+    ``allowed`` and ``required`` name the columns (the students' file by default; the staff
+    file passes its own); ``no_rows`` is the message for a file with a header only."""
+    numbered = _numbered_rows(_decode(data))
+    columns = [normalise_column(c) for c in numbered[0][1]]
+    _check_columns(columns, allowed, required)
+    rows = [
+        (line_no, _row_values(columns, cells, allowed))
+        for line_no, cells in numbered[1:]
+        if any(cell.strip() for cell in cells)
+    ]
     if not rows:
-        raise CsvFileError(_("The file has a header but no students."))
+        raise CsvFileError(no_rows or _("The file has a header but no students."))
     if len(rows) > MAX_ROWS:
         raise CsvFileError(
             _("The file has too many rows (limit: %(limit)s). Split it into several files.")
@@ -212,17 +238,19 @@ def parse_date(value: str) -> datetime.date | None:
     return None
 
 
-def _name_error(value: str) -> str | None:
+def name_error(value: str) -> str | None:
     if not value:
         return _("Required.")
     if len(value) > MAX_NAME:
         return _("Too long (at most %(n)s characters).") % {"n": MAX_NAME}
     if any(ch.isdigit() for ch in value):
         return _("A name cannot contain digits.")
+    if looks_like_formula(value):
+        return _("A name cannot start with =, +, - or @: a spreadsheet would run it as a formula.")
     return None
 
 
-def _email_error(value: str) -> str | None:
+def email_error(value: str) -> str | None:
     if not value:
         return None
     try:
@@ -242,6 +270,84 @@ def student_key(
     return (first_name.casefold(), last_name.casefold(), class_name.casefold(), birth_date)
 
 
+class _RowCheck:
+    """The problems of one row, and the values read from it on the way."""
+
+    def __init__(self, line: int, values: dict[str, str]) -> None:
+        self.line = line
+        self.values = values
+        self.errors: list[CellError] = []
+        self.class_name = ""
+        self.birth_date: datetime.date | None = None
+        self.second = any(
+            values[c] for c in ("opiekun2_imie", "opiekun2_nazwisko", "opiekun2_email")
+        )
+
+    def add(self, column: str, message: str | None) -> None:
+        if message:
+            self.errors.append(CellError(self.line, column, message))
+
+    def check_class(self, classes: dict[str, str]) -> None:
+        value = self.values["klasa"]
+        self.class_name = classes.get(value.casefold(), "")
+        if not value:
+            self.add("klasa", _("Required."))
+        elif not self.class_name:
+            self.add(
+                "klasa", _("No class “%(name)s” in the current school year.") % {"name": value}
+            )
+
+    def check_birth_date(self, today: datetime.date) -> None:
+        if not self.values["data_urodzenia"]:
+            return
+        birth_date = parse_date(self.values["data_urodzenia"])
+        if birth_date is None:
+            self.add("data_urodzenia", _("Not a date; use YYYY-MM-DD or DD.MM.YYYY."))
+        elif birth_date >= today or birth_date.year < today.year - 30:
+            self.add("data_urodzenia", _("Not a plausible date of birth."))
+        else:
+            self.birth_date = birth_date
+
+    def check_names(self) -> None:
+        for column in ("imie", "nazwisko", "opiekun1_imie", "opiekun1_nazwisko"):
+            self.add(column, name_error(self.values[column]))
+
+    def check_contacts(self) -> None:
+        values = self.values
+        self.add("opiekun1_email", email_error(values["opiekun1_email"]))
+        if self.second:
+            self.add("opiekun2_imie", name_error(values["opiekun2_imie"]))
+            self.add("opiekun2_nazwisko", name_error(values["opiekun2_nazwisko"]))
+            self.add("opiekun2_email", email_error(values["opiekun2_email"]))
+
+    def check_duplicate(self, seen: dict[StudentKey, int], existing: set[StudentKey]) -> None:
+        if not self.class_name or self.errors:
+            return
+        v = self.values
+        key = student_key(v["imie"], v["nazwisko"], self.class_name, self.birth_date)
+        if key in seen:
+            self.add("imie", _("The same student as on line %(line)s.") % {"line": seen[key]})
+        elif key in existing:
+            self.add("imie", _("This student is already enrolled in this class."))
+        seen.setdefault(key, self.line)
+
+    def student_row(self) -> StudentRow:
+        v = self.values
+        guardians = [GuardianRow(v["opiekun1_imie"], v["opiekun1_nazwisko"], v["opiekun1_email"])]
+        if self.second:
+            guardians.append(
+                GuardianRow(v["opiekun2_imie"], v["opiekun2_nazwisko"], v["opiekun2_email"])
+            )
+        return StudentRow(
+            line=self.line,
+            first_name=v["imie"],
+            last_name=v["nazwisko"],
+            class_name=self.class_name,
+            birth_date=self.birth_date,
+            guardians=tuple(guardians),
+        )
+
+
 def validate_rows(
     table: CsvTable,
     *,
@@ -258,69 +364,16 @@ def validate_rows(
     classes = {name.casefold(): name for name in class_names}
     seen: dict[StudentKey, int] = {}
     for line, values in table.rows:
-        errors: list[CellError] = []
-
-        def add(
-            column: str, message: str | None, line: int = line, errors: list[CellError] = errors
-        ) -> None:
-            if message:
-                errors.append(CellError(line, column, message))
-
+        row = _RowCheck(line, values)
         if values.get("_extra"):
-            add("", _("More values than columns in the header."))
-        for column in ("imie", "nazwisko", "opiekun1_imie", "opiekun1_nazwisko"):
-            add(column, _name_error(values[column]))
-        class_name = classes.get(values["klasa"].casefold(), "")
-        if not values["klasa"]:
-            add("klasa", _("Required."))
-        elif not class_name:
-            add(
-                "klasa",
-                _("No class “%(name)s” in the current school year.") % {"name": values["klasa"]},
-            )
-        birth_date = None
-        if values["data_urodzenia"]:
-            birth_date = parse_date(values["data_urodzenia"])
-            if birth_date is None:
-                add("data_urodzenia", _("Not a date; use YYYY-MM-DD or DD.MM.YYYY."))
-            elif birth_date >= today or birth_date.year < today.year - 30:
-                add("data_urodzenia", _("Not a plausible date of birth."))
-                birth_date = None
-        add("opiekun1_email", _email_error(values["opiekun1_email"]))
-        second = any(values[c] for c in ("opiekun2_imie", "opiekun2_nazwisko", "opiekun2_email"))
-        if second:
-            add("opiekun2_imie", _name_error(values["opiekun2_imie"]))
-            add("opiekun2_nazwisko", _name_error(values["opiekun2_nazwisko"]))
-            add("opiekun2_email", _email_error(values["opiekun2_email"]))
-        key = student_key(values["imie"], values["nazwisko"], class_name or "?", birth_date)
-        if class_name and not errors:
-            if key in seen:
-                add("imie", _("The same student as on line %(line)s.") % {"line": seen[key]})
-            elif key in existing:
-                add("imie", _("This student is already enrolled in this class."))
-            seen.setdefault(key, line)
-        if errors:
-            report.errors.extend(errors)
-            continue
-        guardians = [
-            GuardianRow(
-                values["opiekun1_imie"], values["opiekun1_nazwisko"], values["opiekun1_email"]
-            )
-        ]
-        if second:
-            guardians.append(
-                GuardianRow(
-                    values["opiekun2_imie"], values["opiekun2_nazwisko"], values["opiekun2_email"]
-                )
-            )
-        report.rows.append(
-            StudentRow(
-                line=line,
-                first_name=values["imie"],
-                last_name=values["nazwisko"],
-                class_name=class_name,
-                birth_date=birth_date,
-                guardians=tuple(guardians),
-            )
-        )
+            row.add("", _("More values than columns in the header."))
+        row.check_names()
+        row.check_class(classes)
+        row.check_birth_date(today)
+        row.check_contacts()
+        row.check_duplicate(seen, existing)
+        if row.errors:
+            report.errors.extend(row.errors)
+        else:
+            report.rows.append(row.student_row())
     return report

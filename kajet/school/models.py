@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kajet.core.collation import POLISH
 from kajet.core.models import TenantModel
 
 
@@ -17,6 +18,10 @@ class SchoolYear(TenantModel):
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     is_current = models.BooleanField(_("current"), default=False)
+    #: When the year-end archive was signed: from then on the year's register is read-only
+    #: except for documented corrections (``kajet.school.register_lock``). Set only by
+    #: ``kajet.records.archive.services.archive_sign``.
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-starts_on"]
@@ -81,7 +86,7 @@ class SchoolClass(TenantModel):
     """A class (oddział), e.g. 3a, in one school year, with its homeroom teacher."""
 
     year = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, related_name="classes")
-    name = models.CharField(_("name"), max_length=20)
+    name = models.CharField(_("name"), max_length=20, db_collation=POLISH)
     level = models.PositiveSmallIntegerField(_("level"))
     homeroom_teacher = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -107,7 +112,7 @@ class SchoolClass(TenantModel):
 class Subject(TenantModel):
     """A subject taught in the school (matematyka)."""
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, db_collation=POLISH)
     short_name = models.CharField(_("abbreviation"), max_length=20, blank=True)
 
     class Meta:
@@ -161,7 +166,7 @@ class ClassGroup(TenantModel):
     """A group inside a class (a language group, PE for girls)."""
 
     school_class = models.ForeignKey(SchoolClass, on_delete=models.CASCADE, related_name="groups")
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(_("name"), max_length=60, db_collation=POLISH)
 
     class Meta:
         ordering = ["school_class", "name"]

@@ -27,6 +27,22 @@ from kajet.school.models import (
 STUDENTS_PER_PAGE = 50
 
 
+@dataclass(frozen=True)
+class ClassKey:
+    """A class as an aggregate over its students names it (``values_list(*FIELDS)``):
+    enough to list and link it without reading the class again; sorts in class order."""
+
+    pk: int
+    level: int
+    name: str
+
+    FIELDS = (
+        "student__school_class_id",
+        "student__school_class__level",
+        "student__school_class__name",
+    )
+
+
 def current_year(school_id: int) -> SchoolYear | None:
     return SchoolYear.objects.filter(school_id=school_id, is_current=True).first()
 
@@ -90,7 +106,9 @@ def student_detail(student: Student) -> StudentDetail:
     """One student's record for the office: guardians, groups and history (3 queries)."""
     guardians = list(
         Guardianship.objects.filter(student=student)
-        .select_related("guardian")
+        # Whether each guardian's login is on a Kajet account, and its last use (never the
+        # account's e-mail): the school may see that much.
+        .select_related("guardian", "guardian__portal_link")
         .order_by("guardian__login")
     )
     groups = list(ClassGroup.objects.filter(memberships__student=student).order_by("name"))

@@ -7,20 +7,24 @@ moment it is issued. To print the slips on the next page the list is kept in the
 ciphertext, and the browser alone cannot read it either. Both expire after
 ``SLIP_TTL_SECONDS``; the slip page removes them when the user leaves it or has printed.
 
-The cipher is a stream from SHAKE-256(key ‖ nonce) with an HMAC-SHA256 tag (stdlib only).
+The cipher is Fernet from ``cryptography`` (AES-128-CBC with an HMAC-SHA256 tag and a
+timestamp): a kept primitive, not a home-made one. A token whose tag does not match (changed in
+the session, or read with another browser's key) or that is older than ``SLIP_TTL_SECONDS`` is
+refused, and the office sees no slips rather than wrong ones.
+
+Values stored by the former stdlib cipher (before Fernet) cannot be converted: their key lived
+only in the browser. They are refused like any other foreign token and expire within
+``SLIP_TTL_SECONDS``, so no data migration is needed.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
-import secrets
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from cryptography.fernet import Fernet, InvalidToken
 from django.http import HttpRequest, HttpResponse
 
 SESSION_KEY = "kajet_slips"
@@ -46,36 +50,26 @@ class Slip:
     people: list[SlipPerson] = field(default_factory=list)
 
 
-def _stream(key: bytes, nonce: bytes, length: int) -> bytes:
-    return hashlib.shake_256(b"kajet-slips" + key + nonce).digest(length)
-
-
 def _encrypt(key: bytes, plaintext: bytes) -> str:
-    nonce = secrets.token_bytes(16)
-    body = bytes(a ^ b for a, b in zip(plaintext, _stream(key, nonce, len(plaintext)), strict=True))
-    tag = hmac.new(key, nonce + body, hashlib.sha256).digest()
-    return base64.b64encode(nonce + tag + body).decode()
+    return Fernet(key).encrypt(plaintext).decode()
 
 
 def _decrypt(key: bytes, token: str) -> bytes | None:
+    """The plaintext, or None for a token that is not genuine, not for this key, or too old."""
     try:
-        raw = base64.b64decode(token)
-    except ValueError:
+        return Fernet(key).decrypt(token.encode(), ttl=SLIP_TTL_SECONDS)
+    except (InvalidToken, ValueError):
         return None
-    nonce, tag, body = raw[:16], raw[16:48], raw[48:]
-    if not hmac.compare_digest(tag, hmac.new(key, nonce + body, hashlib.sha256).digest()):
-        return None
-    return bytes(a ^ b for a, b in zip(body, _stream(key, nonce, len(body)), strict=True))
 
 
 def slips_store(request: HttpRequest, response: HttpResponse, slips: list[Slip]) -> None:
     """Keep ``slips`` (replacing earlier ones) for this browser for a short while."""
-    key = secrets.token_bytes(32)
+    key = Fernet.generate_key()
     payload = json.dumps([asdict(s) for s in slips], ensure_ascii=False).encode()
     request.session[SESSION_KEY] = {"at": time.time(), "data": _encrypt(key, payload)}
     response.set_cookie(
         COOKIE_NAME,
-        base64.urlsafe_b64encode(key).decode(),
+        key.decode(),
         max_age=SLIP_TTL_SECONDS,
         path=COOKIE_PATH,
         httponly=True,
@@ -93,11 +87,7 @@ def slips_load(request: HttpRequest) -> list[Slip]:
     if time.time() - float(stored.get("at", 0)) > SLIP_TTL_SECONDS:
         request.session.pop(SESSION_KEY, None)
         return []
-    try:
-        key = base64.urlsafe_b64decode(cookie.encode())
-    except ValueError:
-        return []
-    plaintext = _decrypt(key, str(stored.get("data", "")))
+    plaintext = _decrypt(cookie.encode(), str(stored.get("data", "")))
     if plaintext is None:
         return []
     return [

@@ -46,8 +46,9 @@ def launch(playwright: Playwright) -> Browser:
 
 
 def _submit(page: Page) -> None:
-    page.locator("main form:has(input[name=password]) [type=submit]").click()
-    page.wait_for_load_state()
+    # Wait for the form's answer (a goto right after the click would abort the POST).
+    with page.expect_navigation():
+        page.locator("main form:has(input[name=password]) [type=submit]").click()
 
 
 def sign_in(page: Page, login: str, password: str, *, staff: bool = False) -> None:

@@ -44,8 +44,10 @@ def signed_in(browser: Any, live_server: Any) -> Callable[..., Any]:
         page.goto(f"{live_server.url}/konto/logowanie/?jako={kind}")
         page.fill("input[name=login]", user.login)
         page.fill("input[name=password]", PASSWORD)
-        page.click("main button[type=submit]")
-        page.wait_for_load_state()
+        # Wait for the answer to the form, not for the sign-in page's own load state: a goto
+        # right after the click would otherwise abort the POST before its cookie arrives.
+        with page.expect_navigation():
+            page.click("main button[type=submit]")
         return page
 
     return make

@@ -41,17 +41,17 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
-def can(user: Any, action: str) -> bool:
+def can(user: User, action: str) -> bool:
     return bool(roles_of(user) & PERMISSIONS[action])
 
 
-def require(user: Any, action: str) -> None:
+def require(user: User, action: str) -> None:
     """404 for a role that may not do ``action`` (it does not learn the page exists)."""
     if not can(user, action):
         raise Http404
 
 
-def access_class(user: Any, class_id: int) -> SchoolClass:
+def access_class(user: User, class_id: int) -> SchoolClass:
     """A class of the user's school whose week the user may view."""
     require(user, "timetable.view_school")
     try:
@@ -60,16 +60,16 @@ def access_class(user: Any, class_id: int) -> SchoolClass:
         raise Http404 from None
 
 
-def access_teacher(user: Any, teacher_id: int) -> User:
+def access_teacher(user: User, teacher_id: int) -> User:
     """A staff member of the user's school whose week the user may view."""
     require(user, "timetable.view_school")
     try:
-        return User.objects.get(pk=teacher_id, school_id=user.school_id, kind=User.Kind.STAFF)
+        return User.objects.get(pk=teacher_id, school_id=user.school_pk, kind=User.Kind.STAFF)
     except User.DoesNotExist:
         raise Http404 from None
 
 
-def access_room(user: Any, room_id: int) -> Room:
+def access_room(user: User, room_id: int) -> Room:
     require(user, "timetable.view_school")
     try:
         return Room.objects.get(pk=room_id)
@@ -77,7 +77,7 @@ def access_room(user: Any, room_id: int) -> Room:
         raise Http404 from None
 
 
-def access_plan(user: Any, plan_id: int) -> TimetablePlan:
+def access_plan(user: User, plan_id: int) -> TimetablePlan:
     """A plan version, for the administrator."""
     require(user, "timetable.manage")
     try:
@@ -86,7 +86,7 @@ def access_plan(user: Any, plan_id: int) -> TimetablePlan:
         raise Http404 from None
 
 
-def access_manage_class(user: Any, class_id: int) -> SchoolClass:
+def access_manage_class(user: User, class_id: int) -> SchoolClass:
     require(user, "timetable.manage")
     try:
         return SchoolClass.objects.select_related("year").get(pk=class_id)
@@ -94,7 +94,7 @@ def access_manage_class(user: Any, class_id: int) -> SchoolClass:
         raise Http404 from None
 
 
-def access_entry_for_change(user: Any, entry_id: int) -> TimetableEntry:
+def access_entry_for_change(user: User, entry_id: int) -> TimetableEntry:
     """A timetable entry whose lessons the user may change."""
     require(user, "timetable.changes")
     try:
@@ -111,7 +111,7 @@ def access_entry_for_change(user: Any, entry_id: int) -> TimetableEntry:
         raise Http404 from None
 
 
-def access_change(user: Any, change_id: int) -> LessonChange:
+def access_change(user: User, change_id: int) -> LessonChange:
     require(user, "timetable.changes")
     try:
         return LessonChange.objects.select_related("entry__course__subject").get(pk=change_id)
@@ -119,7 +119,7 @@ def access_change(user: Any, change_id: int) -> LessonChange:
         raise Http404 from None
 
 
-def events_visible_q(user: Any, student: Student | None) -> Q:
+def events_visible_q(user: User, student: Student | None) -> Q:
     """The condition for events ``user`` may see (for a family member: about ``student``)."""
     roles = roles_of(user)
     if roles & SCHOOL_WIDE_ROLES:
@@ -139,7 +139,7 @@ def events_visible_q(user: Any, student: Student | None) -> Q:
     return condition
 
 
-def access_event(user: Any, event_id: int, student: Student | None = None) -> Event:
+def access_event(user: User, event_id: int, student: Student | None = None) -> Event:
     """An event the user may see (a family member: one concerning ``student``)."""
     require(user, "calendar.view")
     qs = Event.objects.filter(events_visible_q(user, student)).distinct()
@@ -151,19 +151,19 @@ def access_event(user: Any, event_id: int, student: Student | None = None) -> Ev
         raise Http404 from None
 
 
-def can_remove_event(user: Any, event: Event) -> bool:
+def can_remove_event(user: User, event: Event) -> bool:
     return can(user, "calendar.manage") or (
         can(user, "calendar.add") and event.author_id == user.pk
     )
 
 
-def can_edit_event(user: Any, event: Event) -> bool:
+def can_edit_event(user: User, event: Event) -> bool:
     """Who may edit an event: the same people who may remove it — its author (while they
     may add events) and whoever manages the school's calendar."""
     return can_remove_event(user, event)
 
 
-def access_event_for_edit(user: Any, event_id: int) -> Event:
+def access_event_for_edit(user: User, event_id: int) -> Event:
     """An event the user may see AND edit; 404 for any other (missing, another school's,
     someone else's for a teacher)."""
     event = access_event(user, event_id)
@@ -172,7 +172,7 @@ def access_event_for_edit(user: Any, event_id: int) -> Event:
     return event
 
 
-def event_choices(user: Any) -> dict[str, Any]:
+def event_choices(user: User) -> dict[str, Any]:
     """What the user may choose for an event (the form on the page, the API's ids):
     school-wide managers anything; teachers their own courses, the classes and groups they
     teach or lead, and only class or group events."""
@@ -190,7 +190,7 @@ def event_choices(user: Any) -> dict[str, Any]:
         scopes += [(s.value, s.label) for s in Event.Scope]
         teachers = (
             User.objects.filter(
-                school_id=user.school_id or 0, kind=User.Kind.STAFF, role_rows__role=Role.TEACHER
+                school_id=user.school_pk, kind=User.Kind.STAFF, role_rows__role=Role.TEACHER
             )
             .distinct()
             .order_by("last_name", "first_name")

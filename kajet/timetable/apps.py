@@ -1,6 +1,11 @@
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from django.apps import AppConfig
+
+if TYPE_CHECKING:
+    from kajet.accounts.models import User
 
 
 class TimetableConfig(AppConfig):
@@ -14,7 +19,7 @@ class TimetableConfig(AppConfig):
         from kajet.core.navigation import NavItem, register
         from kajet.timetable.access import can
 
-        def sees_timetable(user: Any) -> bool:
+        def sees_timetable(user: User) -> bool:
             return can(user, "timetable.view_own") or can(user, "timetable.view_school")
 
         register(NavItem("timetable", _("Timetable"), "timetable:week", 50, sees_timetable))

@@ -8,10 +8,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kajet.accounts.models import User
+from kajet.core.fields import ModelMultipleChoiceField
+from kajet.core.widgets import DateInput
 from kajet.school.models import ClassGroup, Course, LessonPeriod, SchoolClass
 from kajet.timetable.models import CalendarPolicy, Event, LessonChange, Room
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_INPUT = DateInput()
 
 
 def course_label(course: Course) -> str:
@@ -85,7 +87,7 @@ class EventForm(forms.Form):
         label=_("Lesson"), queryset=LessonPeriod.objects.none(), required=False
     )
     scope = forms.ChoiceField(label=_("For"), choices=Event.Scope.choices, required=False)
-    classes = forms.ModelMultipleChoiceField(
+    classes = ModelMultipleChoiceField(
         label=_("Classes"),
         queryset=SchoolClass.objects.none(),
         required=False,

@@ -18,6 +18,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kajet.core.collation import POLISH
+from kajet.core.datefmt import short_date
 from kajet.core.models import TenantModel
 from kajet.school.models import (
     ClassGroup,
@@ -40,7 +42,7 @@ WEEKDAYS = [
 class Room(TenantModel):
     """A classroom (sala)."""
 
-    name = models.CharField(_("name"), max_length=40)
+    name = models.CharField(_("name"), max_length=40, db_collation=POLISH)
     description = models.CharField(_("description"), max_length=120, blank=True)
 
     class Meta:
@@ -75,7 +77,7 @@ class TimetablePlan(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return self.name or f"{self.valid_from:%d.%m.%Y}"
+        return self.name or short_date(self.valid_from)
 
 
 class TimetableEntry(TenantModel):

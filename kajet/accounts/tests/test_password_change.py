@@ -99,20 +99,15 @@ def test_change_keeps_this_session_and_ends_other_browsers(world: Any) -> None:
     assert [d.key for d in live] == [here.session.session_key]
 
 
-def test_change_offers_to_end_app_tokens(world: Any, rf: Any) -> None:
+def test_change_ends_app_tokens(world: Any, rf: Any) -> None:
     user = world.user("guardian")
     client = signed_in_client(user, PASSWORD)
     token = services.api_token_create(request=rf.get("/"), user=user)
     response = change(client)
-    assert response["Location"] == reverse("accounts:sessions") + "?po_zmianie=1"
-    page = client.get(response["Location"])
-    assert "other browsers have been signed out" in page.content.decode()
-    assert len(page.context["devices"]) == 2
-    current = [d for d in page.context["devices"] if d.key == client.session.session_key]
-    assert len(current) == 1  # this browser is still recognised as this device
-    client.post(reverse("accounts:sessions_end_others"))
+    assert response["Location"] == reverse("dashboard:home")
     assert services.api_token_user(token) is None
-    assert client.get(reverse("accounts:sessions")).status_code == 200
+    page = client.get(reverse("accounts:sessions"))
+    assert [d.key for d in page.context["devices"]] == [client.session.session_key]
 
 
 def test_anonymous_is_sent_to_sign_in(client: Client) -> None:

@@ -219,3 +219,21 @@ def test_teacher_endpoints_refused(
     assert client_for(world.user("principal")).get(sheet_url(world)).status_code == 200
     for user in (world.user("guardian"), world.user("secretariat"), other_world.user("principal")):
         assert client_for(user).get(sheet_url(world)).status_code == 404
+
+
+def test_student_grades_include_behaviour_grades(world: SchoolWorld, client: Client) -> None:
+    from kajet.grades.models import BehaviourGrade
+
+    BehaviourGrade.objects.create(
+        school=world.school, student=world.student, year=world.year, term=world.term, value=6
+    )
+    BehaviourGrade.objects.create(
+        school=world.school, student=world.student, year=world.year, term=None, value=4
+    )
+    for role in ("guardian", "student"):
+        body = client.get(student_url(world), **bearer(token_for(world.user(role)))).json()
+        assert body["behaviour"] == {
+            "term_1": {"value": 6, "in_words": "exemplary (wzorowe)"},
+            "term_2": None,
+            "year": {"value": 4, "in_words": "good (dobre)"},
+        }

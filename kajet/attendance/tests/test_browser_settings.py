@@ -27,12 +27,7 @@ def _check(page: Any, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"attendance-{name}-360.png"), full_page=True)
 
 
-def test_school_type_and_withdrawal_on_a_phone(
-    world: SchoolWorld, signed_in: Any, live_server: Any, settings: Any
-) -> None:
-    settings.LANGUAGE_CODE = "en"
-    base = live_server.url
-
+def _admin_adds_a_school_trip_type(world: SchoolWorld, signed_in: Any, base: str) -> AttendanceType:
     admin = signed_in(world.user("school_admin"), width=360)
     admin.goto(base + reverse("attendance:index"))
     assert admin.url.endswith(reverse("attendance:policy"))
@@ -52,8 +47,13 @@ def test_school_type_and_withdrawal_on_a_phone(
     assert trip.colour == "#fde047" and trip.kind == stats.PRESENT
     _check(admin, "types")
     admin.context.close()
+    return trip
 
-    # The teacher's sheet cycles through the school's type too (ob → nb → … → wy).
+
+def _teacher_cycles_to_the_new_type_and_saves(
+    world: SchoolWorld, signed_in: Any, base: str, trip: AttendanceType
+) -> tuple[Any, Any, AttendanceMark]:
+    """The teacher's sheet cycles through the school's type too (ob → nb → … → wy)."""
     day = recent_weekday()
     teacher = signed_in(world.user("teacher"), width=360)
     teacher.goto(
@@ -68,11 +68,8 @@ def test_school_type_and_withdrawal_on_a_phone(
         button.click()
         codes.append(button.inner_text())
     assert codes == ["nb", "u", "sp", "zw", "wy", "ob"]
-    button.click()
-    button.click()
-    button.click()
-    button.click()
-    button.click()
+    for _ in range(5):
+        button.click()
     assert button.inner_text() == "wy"
     # dark text on the yellow chip
     assert button.evaluate("(el) => getComputedStyle(el).color") == "rgb(0, 0, 0)"
@@ -81,8 +78,13 @@ def test_school_type_and_withdrawal_on_a_phone(
     teacher.wait_for_load_state()
     mark = AttendanceMark.objects.get(student=world.student)
     assert mark.type == trip
+    return teacher, button, mark
 
-    # A stale save: while the sheet is open, the homeroom teacher marks the student late.
+
+def _a_stale_save_is_refused(
+    world: SchoolWorld, teacher: Any, button: Any, mark: AttendanceMark
+) -> None:
+    """While the sheet is open, the homeroom teacher marks the student late."""
     teacher.reload()
     lesson = mark.lesson
     types = services.attendance_types_for(world.school)
@@ -108,7 +110,9 @@ def test_school_type_and_withdrawal_on_a_phone(
     assert AttendanceMark.objects.get(pk=mark.pk).type.kind == stats.LATE
     teacher.context.close()
 
-    # The guardian withdraws a waiting excuse, confirming first.
+
+def _guardian_withdraws_a_waiting_excuse(world: SchoolWorld, signed_in: Any, base: str) -> None:
+    """The guardian withdraws a waiting excuse, confirming first."""
     other = absent(world.course, world.student, recent_weekday(2), 2)
     excuse = services.excuse_submit(
         actor=world.user("guardian"), student=world.student, mark_ids=[other.pk], reason="Flu"
@@ -128,3 +132,14 @@ def test_school_type_and_withdrawal_on_a_phone(
     guardian.goto(base + reverse("attendance:family"))
     _check(guardian, "family")
     guardian.context.close()
+
+
+def test_school_type_and_withdrawal_on_a_phone(
+    world: SchoolWorld, signed_in: Any, live_server: Any, settings: Any
+) -> None:
+    settings.LANGUAGE_CODE = "en"
+    base = live_server.url
+    trip = _admin_adds_a_school_trip_type(world, signed_in, base)
+    teacher, button, mark = _teacher_cycles_to_the_new_type_and_saves(world, signed_in, base, trip)
+    _a_stale_save_is_refused(world, teacher, button, mark)
+    _guardian_withdraws_a_waiting_excuse(world, signed_in, base)

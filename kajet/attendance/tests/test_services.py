@@ -131,6 +131,8 @@ def test_excuse_flow_approve_changes_only_still_absent_marks(world: Any) -> None
         message=excuse.message, owner=homeroom, is_sender_copy=False
     ).exists()
     assert f"/frekwencja/usprawiedliwienia/{excuse.pk}/" in excuse.message.body
+    day = a.lesson.date  # the one date style: 4.03.2026, never 04.03.2026
+    assert f"\n{day.day}.{day.month:02d}.{day.year}, 1. " in excuse.message.body
     # meanwhile the teacher corrects b to late
     types = _types(world)
     AttendanceMark.objects.filter(pk=b.pk).update(type=types[stats.LATE])
@@ -170,6 +172,8 @@ def test_deadline_refuses_with_clear_message(world: Any) -> None:
     with pytest.raises(ValidationError) as error:
         _submit(world, [old])
     assert "7 days" in str(error.value)
+    day = old.lesson.date
+    assert f": {day.day}.{day.month:02d}.{day.year}." in str(error.value)
     assert not Excuse.objects.exists()
 
 

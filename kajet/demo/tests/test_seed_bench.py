@@ -19,8 +19,8 @@ from kajet.demo.management.commands.seed_bench import (
     SIZES,
     school_spec,
 )
+from kajet.demo.seeding.school import _class_size
 from kajet.school.models import Course, Guardianship, SchoolClass, Student
-from kajet.school.seeding import _class_size
 
 TODAY = datetime.date(2026, 11, 16)
 ROLES = {

@@ -9,6 +9,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from kajet.core.datefmt import short_date
 from kajet.grades.scale import BEHAVIOUR_WORDS, GRADE_WORDS
 
 register = template.Library()
@@ -81,7 +82,7 @@ def mark_chips(marks: Any, weight_label: str, correction_label: str, new_label: 
         if grade.corrects_id:
             classes += " mark-correction"
         shown_weight = weight(m.weight)
-        title = f"{category.name} · {weight_label} {shown_weight} · {column.date:%d.%m.%Y}"
+        title = f"{category.name} · {weight_label} {shown_weight} · {short_date(column.date)}"
         if column.description:
             title += f" · {column.description}"
         hidden = f": {category.name}, {weight_label} {shown_weight}"

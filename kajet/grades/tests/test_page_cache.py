@@ -1,5 +1,6 @@
-"""The family grades page's cache: the probe answers what the ORM answers, and every change
-to what the page shows — through the services the school uses — shows on the next visit."""
+"""The family grades page's cache: the probe reads what the page reads, its stamp's parts are
+what plain reads give, and every change to what the page shows — through the services the
+school uses — shows on the next visit."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from kajet.grades import page_cache, selectors, services
-from kajet.grades.models import Grade, GradeCategory, GradingPolicy
+from kajet.grades.models import BehaviourGrade, Grade, GradeCategory, GradingPolicy
 from kajet.grades.tests.helpers import category, column, mark
 from kajet.school import services as school_services
 from kajet.school.models import ClassGroup, Course, Guardianship, SchoolClass, Subject
@@ -64,7 +65,73 @@ def test_probe_answers_what_the_orm_answers(world: SchoolWorld, role: str) -> No
         assert raw.school_class.name == orm.school_class.name
         assert raw.school_class_id == orm.school_class_id
         assert raw.grades_seen_at == orm.grades_seen_at
-        assert raw.grades_policy == selectors.policy_of_student(orm)
+        assert selectors.policy_of_student(raw) == selectors.policy_of_student(orm)
+
+
+def test_stamp_parts_are_what_plain_reads_give(world: SchoolWorld) -> None:
+    """The probe's aggregates (newest grade or column change, newest category change, the
+    courses' signature) against the same facts read row by row, on either database."""
+    cat = category(world.school, colour="#c0392b")
+    col = column(world.course, world.term, cat, description="Ułamki")
+    mark(col, world.student, "4+")
+    mark(column(world.course, world.term, cat, description="Potęgi"), world.student, "3")
+    made = {"category": GradeCategory.objects.get(pk=cat.pk), "column": col}
+    services.column_update(
+        actor=world.user("teacher"),
+        column=made["column"],
+        category=made["category"],
+        date=made["column"].date,
+        description="later",
+        weight=None,
+    )
+    (child,) = page_cache.probe_children(world.user("student"))
+    grades = list(Grade.objects.filter(student=world.student).select_related("column"))
+    newest = max(
+        max(g.updated_at, g.column.updated_at if g.column else g.updated_at) for g in grades
+    )
+    assert child.grades_at == newest
+    assert child.categories_at == max(
+        GradeCategory.objects.filter(school=world.school).values_list("updated_at", flat=True)
+    )
+    courses = Course.objects.filter(school_class=world.school_class, year__is_current=True)
+    expected = {
+        f"{c.pk}:{c.group_id or ''}:{c.subject.name}:"
+        f"{c.teacher.first_name if c.teacher else ''} {c.teacher.last_name if c.teacher else ''}"
+        for c in courses
+        if c.group_id is None
+    }
+    assert set(child.courses_signature.split("|")) == expected
+
+
+def test_probe_reads_the_behaviour_grades_of_the_class_year(world: SchoolWorld) -> None:
+    from kajet.testutils.factories import SchoolYearFactory, TermFactory
+
+    BehaviourGrade.objects.create(
+        school=world.school, student=world.student, year=world.year, term=world.term, value=5
+    )
+    BehaviourGrade.objects.create(
+        school=world.school, student=world.student, year=world.year, term=None, value=4
+    )
+    old_year = SchoolYearFactory(
+        school=world.school,
+        name="2025/2026",
+        starts_on=datetime.date(2025, 9, 1),
+        ends_on=datetime.date(2026, 6, 26),
+        is_current=False,
+    )
+    old_term = TermFactory(
+        school=world.school,
+        year=old_year,
+        number=2,
+        starts_on=datetime.date(2026, 2, 1),
+        ends_on=datetime.date(2026, 6, 26),
+    )
+    BehaviourGrade.objects.create(
+        school=world.school, student=world.student, year=old_year, term=old_term, value=1
+    )
+    (child,) = page_cache.probe_children(world.user("guardian"))
+    assert (child.behaviour_1, child.behaviour_2, child.behaviour_year) == (5, None, 4)
+    assert selectors.student_behaviour(child) == selectors.student_behaviour(world.student)
 
 
 def test_probe_sees_only_own_school(world: SchoolWorld, other_world: SchoolWorld) -> None:
@@ -80,7 +147,8 @@ def test_probe_sees_only_own_school(world: SchoolWorld, other_world: SchoolWorld
 def test_probe_without_policy_row_uses_defaults(world: SchoolWorld) -> None:
     GradingPolicy.objects.filter(school=world.school).delete()
     (child,) = page_cache.probe_children(world.user("guardian"))
-    assert child.grades_policy == selectors.policy_of_student(world.student)
+    assert selectors.policy_of_student(child) == selectors.policy_of_student(world.student)
+    assert page_cache.policy_row(child) is None
 
 
 def _page(client: Any, **params: str) -> str:
@@ -224,6 +292,17 @@ def _group_joined(world: SchoolWorld, made: dict[str, Any]) -> str:
     return "Język niemiecki"
 
 
+@change("a behaviour grade for the term")
+def _behaviour_set(world: SchoolWorld, made: dict[str, Any]) -> str:
+    services.behaviour_grades_set(
+        actor=world.user("homeroom_teacher"),
+        school_class=world.school_class,
+        term=world.term,
+        rows=[services.BehaviourInput(student_id=world.student.pk, value=5)],
+    )
+    return "very good (bardzo dobre)"
+
+
 @pytest.mark.parametrize("name", list(CHANGES))
 def test_every_change_shows_on_the_next_visit(
     world: SchoolWorld, client_for: Any, name: str
@@ -243,6 +322,33 @@ def test_every_change_shows_on_the_next_visit(
     else:
         assert expected not in before
         assert expected in after
+
+
+def test_a_changed_behaviour_grade_shows_on_the_next_visit(
+    world: SchoolWorld, client_for: Any
+) -> None:
+    BehaviourGrade.objects.create(
+        school=world.school, student=world.student, year=world.year, term=world.term, value=6
+    )
+    BehaviourGrade.objects.create(
+        school=world.school, student=world.student, year=world.year, term=None, value=5
+    )
+    client = client_for(world.user("guardian"))
+    pk = str(world.student.pk)
+    _page(client, student=pk, okres="1")
+    before = _page(client, student=pk, okres="1")  # from the cache
+    assert "exemplary (wzorowe)" in before
+    assert "very good (bardzo dobre)" not in before  # the annual one is on the year's tab
+    assert "very good (bardzo dobre)" in _page(client, student=pk, okres="rok")
+    services.behaviour_grades_set(
+        actor=world.user("homeroom_teacher"),
+        school_class=world.school_class,
+        term=world.term,
+        rows=[services.BehaviourInput(student_id=world.student.pk, value=3, version=1)],
+    )
+    after = _page(client, student=pk, okres="1")
+    assert "acceptable (poprawne)" in after
+    assert "exemplary (wzorowe)" not in after
 
 
 def test_each_viewer_period_and_language_has_its_own_copy(

@@ -46,6 +46,10 @@ SCHOOL_MARKS = Policy(valueless=("np", "bz", "+", "-", "zw"))
         (DEFAULT, "+", "+", None),
         (DEFAULT, "-", "-", None),
         (SCHOOL_MARKS, "zw", "zw", None),
+        # full-width forms (an East Asian keyboard) are read as ASCII; invisible characters go
+        (DEFAULT, "\uff15\uff0b", "5+", D("5.5")),
+        (DEFAULT, "\u200b4-\u200d", "4-", D("3.75")),
+        (DEFAULT, "\ufeff3", "3", D("3")),
     ],
 )
 def test_parse_mark(policy: Policy, typed: str, text: str, value: D | None) -> None:
@@ -54,14 +58,26 @@ def test_parse_mark(policy: Policy, typed: str, text: str, value: D | None) -> N
     assert mark.value == value
 
 
-@pytest.mark.parametrize("typed", ["", " ", "7", "0", "6+", "1-", "5++", "a", "4,5", "zw", "10"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        *("", " ", "7", "0", "6+", "1-", "5++", "a", "4,5", "zw", "10"),
+        # other scripts' digits and lookalikes are not marks
+        *("\u0664", "\u0664+", "\u00b2", "\u2075", "\u09e8", "\u200b", "\u200b\u200c"),
+    ],
+)
 def test_parse_mark_rejects(typed: str) -> None:
     with pytest.raises(MarkError):
         parse_mark(typed, DEFAULT)
 
 
 @pytest.mark.parametrize(
-    ("typed", "ok"), [("1", 1), ("6", 6), (" 3 ", 3), (4, 4), ("5+", None), ("0", None), ("", None)]
+    ("typed", "ok"),
+    [
+        *(("1", 1), ("6", 6), (" 3 ", 3), (4, 4), ("\uff14", 4), ("\u200b5", 5)),
+        *(("5+", None), ("0", None), ("", None), ("\u0664", None), ("\u00b2", None)),
+        *(("9" * 40, None), (True, None)),
+    ],
 )
 def test_parse_whole_grade(typed: str | int, ok: int | None) -> None:
     if ok is None:

@@ -215,6 +215,21 @@ def test_descriptive_grades_for_early_levels(world: SchoolWorld) -> None:
     assert grade.descriptive == "Czyta płynnie." and grade.value is None
 
 
+def test_religion_is_graded_with_marks_in_early_levels(world: SchoolWorld) -> None:
+    world.school_class.level = 2
+    world.school_class.save()
+    world.subject.name = "Religia"
+    world.subject.save()
+    [grade] = services.term_grades_set(
+        actor=world.user("teacher"),
+        course=world.course,
+        kind=Grade.Kind.FINAL_TERM,
+        term=world.term,
+        rows=[services.TermGradeInput(world.student.pk, "5")],
+    )
+    assert (grade.text, grade.value, grade.descriptive) == ("5", Decimal(5), "")
+
+
 def test_behaviour_grades(world: SchoolWorld) -> None:
     homeroom = world.user("homeroom_teacher")
     rows = [services.BehaviourInput(world.student.pk, 6)]
@@ -232,3 +247,27 @@ def test_behaviour_grades(world: SchoolWorld) -> None:
             rows=[services.BehaviourInput(world.student.pk, 9, version=1)],
         )
     assert HistoryEntry.objects.filter(code="grades.behaviour.set").count() == 1
+
+
+def test_a_changed_or_deleted_mark_tells_the_family(
+    world: SchoolWorld, django_capture_on_commit_callbacks: Any
+) -> None:
+    grade = mark(column(world.course, world.term, category(world.school)), world.student, "3")
+    teacher = world.user("teacher")
+    family = {world.student.user_id, world.user("guardian").pk}
+
+    def told() -> dict[int, str]:
+        return dict(Notification.objects.filter(kind="grade").values_list("user_id", "title"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.grade_update(actor=teacher, grade=grade, text="3", comment="ok", version=1)
+    assert told() == {}  # a comment alone is not news
+    with django_capture_on_commit_callbacks(execute=True):
+        services.grade_update(actor=teacher, grade=grade, text="4", comment="ok", version=2)
+    assert set(told()) == family
+    assert set(told().values()) == {"Grade changed in Matematyka: 3 → 4"}
+    Notification.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.grade_delete(actor=teacher, grade=grade, reason="pomyłka", version=3)
+    assert set(told()) == family
+    assert set(told().values()) == {"Grade deleted in Matematyka: 4"}

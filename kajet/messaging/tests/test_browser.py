@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from kajet.accounts.models import User
 from kajet.messaging.models import Delivery, Message
 from kajet.testutils.factories import SchoolWorld
 
@@ -16,14 +17,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def test_guardian_and_teacher_round_trip(
-    world: SchoolWorld, live_server: Any, signed_in: Callable[..., Any]
-) -> None:
-    base = live_server.url
-    guardian = world.user("guardian")
-    homeroom = world.user("homeroom_teacher")
-
-    # The guardian writes to the homeroom teacher with an attachment.
+def _guardian_writes_with_an_attachment(
+    signed_in: Callable[..., Any], base: str, guardian: User, homeroom: User
+) -> tuple[Any, Message]:
+    """The guardian writes to the homeroom teacher with an attachment."""
     parent = signed_in(guardian)
     parent.goto(f"{base}/wiadomosci/nowa/")
     parent.check(f"input[name=recipients][value='person:{homeroom.pk}']")
@@ -38,8 +35,13 @@ def test_guardian_and_teacher_round_trip(
     assert parent.locator("text=not read yet").count() == 1
     message = Message.objects.get()
     assert Message.objects.count() == 1
+    return parent, message
 
-    # The teacher sees it unread, opens it and the attachment is there.
+
+def _teacher_reads_it_by_keyboard(
+    signed_in: Callable[..., Any], base: str, homeroom: User, message: Message
+) -> tuple[Any, Delivery]:
+    """The teacher sees it unread, opens it and the attachment is there."""
     teacher = signed_in(homeroom)
     teacher.goto(f"{base}/wiadomosci/")
     assert teacher.locator("nav.mainnav .badge").inner_text() == "1"
@@ -53,14 +55,18 @@ def test_guardian_and_teacher_round_trip(
     assert download.value.suggested_filename == "zwolnienie.pdf"
     copy = Delivery.objects.get(message=message, owner=homeroom)
     assert copy.first_read_at is not None
+    return teacher, copy
 
-    # The guardian sees it read, with the time.
+
+def _guardian_sees_the_read_receipt(parent: Any, copy: Delivery) -> None:
     parent.reload()
     assert parent.locator("text=Read by 1 of 1.").count() == 1
     receipt = parent.locator(".msg-receipts td").nth(1).inner_text()
+    assert copy.first_read_at is not None
     assert "read" in receipt and str(copy.first_read_at.year) in receipt
 
-    # The teacher writes to all guardians of the class.
+
+def _teacher_writes_to_the_class_guardians(world: SchoolWorld, teacher: Any, base: str) -> None:
     teacher.goto(f"{base}/wiadomosci/nowa/")
     teacher.check(f"input[name=recipients][value='class_guardians:{world.school_class.pk}']")
     teacher.fill("#subject", "Zebranie z rodzicami")
@@ -68,7 +74,8 @@ def test_guardian_and_teacher_round_trip(
     teacher.click("#send-button")
     teacher.wait_for_selector("text=Message sent.")
 
-    # The guardian gets it, moves it to the trash and restores it.
+
+def _guardian_trashes_and_restores_it(parent: Any, base: str) -> None:
     parent.goto(f"{base}/wiadomosci/")
     row = parent.locator("tr", has_text="Zebranie z rodzicami")
     row.locator("input[type=checkbox]").check()
@@ -81,6 +88,19 @@ def test_guardian_and_teacher_round_trip(
     parent.wait_for_selector("text=Restored: 1.")
     parent.goto(f"{base}/wiadomosci/")
     assert parent.locator("text=Zebranie z rodzicami").count() == 1
+
+
+def test_guardian_and_teacher_round_trip(
+    world: SchoolWorld, live_server: Any, signed_in: Callable[..., Any]
+) -> None:
+    base = live_server.url
+    guardian = world.user("guardian")
+    homeroom = world.user("homeroom_teacher")
+    parent, message = _guardian_writes_with_an_attachment(signed_in, base, guardian, homeroom)
+    teacher, copy = _teacher_reads_it_by_keyboard(signed_in, base, homeroom, message)
+    _guardian_sees_the_read_receipt(parent, copy)
+    _teacher_writes_to_the_class_guardians(world, teacher, base)
+    _guardian_trashes_and_restores_it(parent, base)
 
 
 def test_refused_recipient_keeps_the_draft(

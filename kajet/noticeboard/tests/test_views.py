@@ -258,3 +258,31 @@ def test_moderator_deletes_a_teachers_announcement(world: Any, client_for: Any) 
     )
     assert response.status_code == 302
     assert Announcement.objects.get().deleted_at is not None
+
+
+def test_the_service_refuses_urgent_from_anyone_but_the_principal(world: Any) -> None:
+    from django.core.exceptions import ValidationError
+
+    from kajet.noticeboard.services import announcement_create
+
+    fields: dict[str, Any] = {
+        "title": "Pilne",
+        "body": "Treść",
+        "audience": "school",
+        "shown_from": timezone.localdate(),
+        "urgent": True,
+    }
+    with pytest.raises(ValidationError) as refused:
+        announcement_create(actor=world.user("secretariat"), **fields)
+    assert "urgent" in refused.value.error_dict
+    assert not Announcement.objects.exists()
+    assert announcement_create(actor=world.user("principal"), **fields).urgent
+
+
+def test_the_urgent_flag_is_shown_and_not_offered_when_editing(world: Any, client_for: Any) -> None:
+    a = make(world, urgent=True)
+    client = client_for(world.user("principal"))
+    assert "Urgent" in client.get(reverse("noticeboard:detail", args=[a.pk])).content.decode()
+    assert "Urgent" in client.get(BOARD).content.decode()
+    edit = client.get(reverse("noticeboard:edit", args=[a.pk])).content.decode()
+    assert 'name="urgent"' not in edit

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import time
 from typing import Any
 
 import pytest
+from cryptography.fernet import Fernet
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.http import HttpResponse
@@ -72,6 +75,56 @@ def test_tampered_ciphertext_is_refused() -> None:
         **request.session[SESSION_KEY],
         "data": data[:-4] + ("AAAA" if data[-4:] != "AAAA" else "BBBB"),
     }
+    assert slips_load(request) == []
+
+
+def _stored_for_browser() -> tuple[Any, str]:
+    request = request_with_session()
+    response = HttpResponse()
+    slips_store(request, response, SLIPS)
+    key = response.cookies[COOKIE_NAME].value
+    request.COOKIES[COOKIE_NAME] = key
+    return request, key
+
+
+def _with_data(request: Any, data: str) -> None:
+    request.session[SESSION_KEY] = {**request.session[SESSION_KEY], "data": data}
+
+
+def test_the_secret_is_a_fernet_token_under_the_browser_key() -> None:
+    request, key = _stored_for_browser()
+    token = request.session[SESSION_KEY]["data"]
+    assert base64.urlsafe_b64decode(token)[0] == 0x80  # Fernet's version byte
+    assert json.loads(Fernet(key.encode()).decrypt(token.encode()))[0]["title"] == "Zofia Wójcik"
+
+
+@pytest.mark.parametrize("position", [0, 9, 30, 60, -40, -1])
+def test_a_token_changed_in_any_byte_is_refused(position: int) -> None:
+    request, _key = _stored_for_browser()
+    raw = bytearray(base64.urlsafe_b64decode(request.session[SESSION_KEY]["data"]))
+    raw[position] ^= 0x01
+    _with_data(request, base64.urlsafe_b64encode(bytes(raw)).decode())
+    assert slips_load(request) == []
+
+
+@pytest.mark.parametrize("cookie", ["", "not-a-key", "QUJD", "é" * 44])
+def test_a_garbled_browser_key_is_refused(cookie: str) -> None:
+    request, _key = _stored_for_browser()
+    request.COOKIES[COOKIE_NAME] = cookie
+    assert slips_load(request) == []
+
+
+def test_a_value_of_the_former_home_made_cipher_is_refused() -> None:
+    # nonce (16) ‖ HMAC tag (32) ‖ XOR-ed body, base64: what sessions held before Fernet.
+    request, _key = _stored_for_browser()
+    _with_data(request, base64.b64encode(bytes(range(48)) + b"x" * 40).decode())
+    assert slips_load(request) == []
+
+
+def test_a_token_older_than_the_lifetime_is_refused_even_if_the_session_says_otherwise() -> None:
+    request, key = _stored_for_browser()
+    old = Fernet(key.encode()).encrypt_at_time(b"[]", int(time.time()) - SLIP_TTL_SECONDS - 5)
+    _with_data(request, old.decode())
     assert slips_load(request) == []
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from kajet.accounts.http import request_user
+from kajet.accounts.http import AuthedRequest
 from kajet.school import services
 from kajet.school.access import access_staff_member, can, require
 from kajet.school.forms import StaffEditForm, StaffForm
@@ -20,8 +20,8 @@ from kajet.school.views.common import single_slip
 
 
 @login_required
-def staff_index(request: HttpRequest) -> HttpResponse:
-    user = request_user(request)
+def staff_index(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     require(user, "staff.view")
     return render(
         request,
@@ -32,13 +32,12 @@ def staff_index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @never_cache
-def staff_add(request: HttpRequest) -> HttpResponse:
-    user = request_user(request)
+def staff_add(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     require(user, "staff.manage")
-    assert user.school is not None
     form = StaffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        issued = services.staff_create(school=user.school, actor=user, **form.cleaned_data)
+        issued = services.staff_create(school=request.school, actor=user, **form.cleaned_data)
         messages.success(request, _("The staff login has been created."))
         response = redirect("school:issued")
         slips_store(request, response, [single_slip(issued)])
@@ -47,8 +46,8 @@ def staff_add(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def staff_edit(request: HttpRequest, staff_id: int) -> HttpResponse:
-    user = request_user(request)
+def staff_edit(request: AuthedRequest, staff_id: int) -> HttpResponse:
+    user = request.user
     require(user, "staff.manage")
     member = access_staff_member(user, staff_id)
     initial = {
@@ -78,8 +77,8 @@ def staff_edit(request: HttpRequest, staff_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def staff_set_active(request: HttpRequest, staff_id: int) -> HttpResponse:
-    user = request_user(request)
+def staff_set_active(request: AuthedRequest, staff_id: int) -> HttpResponse:
+    user = request.user
     require(user, "staff.manage")
     member = access_staff_member(user, staff_id)
     active = request.POST.get("active") == "1"
@@ -97,8 +96,8 @@ def staff_set_active(request: HttpRequest, staff_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @never_cache
-def staff_password_reset(request: HttpRequest, staff_id: int) -> HttpResponse:
-    user = request_user(request)
+def staff_password_reset(request: AuthedRequest, staff_id: int) -> HttpResponse:
+    user = request.user
     require(user, "staff.manage")
     member = access_staff_member(user, staff_id)
     if not member.is_active or member.pk == user.pk:

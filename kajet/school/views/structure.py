@@ -12,13 +12,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, models
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kajet.accounts.http import request_user
+from kajet.accounts.http import AuthedRequest
+from kajet.accounts.models import User
 from kajet.school import services
 from kajet.school.access import can, require
 from kajet.school.forms import (
@@ -165,7 +166,7 @@ KINDS: dict[str, Kind] = {
 }
 
 
-def _kind(user: Any, slug: str) -> Kind:
+def _kind(user: User, slug: str) -> Kind:
     kind = KINDS.get(slug)
     if kind is None:
         raise Http404
@@ -173,13 +174,13 @@ def _kind(user: Any, slug: str) -> Kind:
     return kind
 
 
-def structure_menu(user: Any) -> list[tuple[str, Any]]:
+def structure_menu(user: User) -> list[tuple[str, Any]]:
     return [(slug, k.title) for slug, k in KINDS.items() if can(user, k.permission)]
 
 
 @login_required
-def structure_list(request: HttpRequest, kind_slug: str) -> HttpResponse:
-    user = request_user(request)
+def structure_list(request: AuthedRequest, kind_slug: str) -> HttpResponse:
+    user = request.user
     kind = _kind(user, kind_slug)
     rows = [
         {"pk": obj.pk, "cells": [get(obj) for _label, get in kind.columns]}
@@ -199,11 +200,12 @@ def structure_list(request: HttpRequest, kind_slug: str) -> HttpResponse:
 
 
 @login_required
-def structure_edit(request: HttpRequest, kind_slug: str, obj_id: int | None = None) -> HttpResponse:
-    user = request_user(request)
+def structure_edit(
+    request: AuthedRequest, kind_slug: str, obj_id: int | None = None
+) -> HttpResponse:
+    user = request.user
     kind = _kind(user, kind_slug)
-    school = user.school
-    assert school is not None
+    school = request.school
     instance = None
     if obj_id is not None:
         try:
@@ -241,11 +243,10 @@ def structure_edit(request: HttpRequest, kind_slug: str, obj_id: int | None = No
 
 
 @login_required
-def school_settings(request: HttpRequest) -> HttpResponse:
-    user = request_user(request)
+def school_settings(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     require(user, "school.settings")
-    school = user.school
-    assert school is not None
+    school = request.school
     initial = {
         "staff_idle_minutes": school.staff_idle_minutes,
         "family_idle_minutes": school.family_idle_minutes,

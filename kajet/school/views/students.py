@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from kajet.accounts.http import request_user
+from kajet.accounts.http import AuthedRequest
 from kajet.school import services
 from kajet.school.access import (
     access_guardian,
@@ -47,25 +47,28 @@ HISTORY_LABELS = {
 
 
 @login_required
-def hub(request: HttpRequest) -> HttpResponse:
-    user = request_user(request)
+def hub(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     if not office_sections(user):
         raise Http404
     sections = {
         "students": can(user, "student.manage"),
         "import": can(user, "student.import"),
         "staff": can(user, "staff.view"),
+        "staff_import": can(user, "staff.manage"),
+        "locks": can(user, "signin_lock.manage"),
         "structure": can(user, "structure.manage"),
         "courses": can(user, "course.manage"),
         "settings": can(user, "school.settings"),
+        "rollover": can(user, "year.rollover"),
     }
     classes = classes_for_office(user.school_id or 0) if sections["students"] else []
     return render(request, "school/hub.html", {"sections": sections, "classes": classes})
 
 
 @login_required
-def student_list(request: HttpRequest) -> HttpResponse:
-    user = request_user(request)
+def student_list(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     require(user, "student.manage")
     classes = classes_for_office(user.school_id or 0)
     form = StudentFilterForm(request.GET or None, classes=classes)
@@ -98,8 +101,8 @@ def student_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def student_detail_view(request: HttpRequest, student_id: int) -> HttpResponse:
-    user = request_user(request)
+def student_detail_view(request: AuthedRequest, student_id: int) -> HttpResponse:
+    user = request.user
     student = access_managed_student(user, student_id)
     detail = student_detail(student)
     history = [{"entry": e, "label": HISTORY_LABELS.get(e.code, e.code)} for e in detail.history]
@@ -112,11 +115,10 @@ def student_detail_view(request: HttpRequest, student_id: int) -> HttpResponse:
 
 @login_required
 @never_cache
-def student_add(request: HttpRequest) -> HttpResponse:
-    user = request_user(request)
+def student_add(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     require(user, "student.manage")
-    school = user.school
-    assert school is not None
+    school = request.school
     data = request.POST if request.method == "POST" else None
     form = StudentForm(data, school=school)
     guardian_forms = [
@@ -175,8 +177,8 @@ def _guardian_inputs(guardian_forms: list[GuardianForm]) -> list[GuardianInput] 
 
 
 @login_required
-def student_edit(request: HttpRequest, student_id: int) -> HttpResponse:
-    user = request_user(request)
+def student_edit(request: AuthedRequest, student_id: int) -> HttpResponse:
+    user = request.user
     student = access_managed_student(user, student_id)
     initial = {
         "first_name": student.user.first_name,
@@ -196,13 +198,12 @@ def student_edit(request: HttpRequest, student_id: int) -> HttpResponse:
 
 @login_required
 @never_cache
-def guardian_add(request: HttpRequest, student_id: int) -> HttpResponse:
-    user = request_user(request)
+def guardian_add(request: AuthedRequest, student_id: int) -> HttpResponse:
+    user = request.user
     student = access_managed_student(user, student_id)
-    assert user.school is not None
     form = GuardianForm(
         request.POST if request.method == "POST" else None,
-        school=user.school,
+        school=request.school,
         optional=False,
         prefix="g",
     )
@@ -234,8 +235,8 @@ def guardian_add(request: HttpRequest, student_id: int) -> HttpResponse:
 
 
 @login_required
-def student_move(request: HttpRequest, student_id: int) -> HttpResponse:
-    user = request_user(request)
+def student_move(request: AuthedRequest, student_id: int) -> HttpResponse:
+    user = request.user
     student = access_managed_student(user, student_id)
     if not student.is_enrolled:
         raise Http404
@@ -254,8 +255,8 @@ def student_move(request: HttpRequest, student_id: int) -> HttpResponse:
 
 
 @login_required
-def student_end(request: HttpRequest, student_id: int) -> HttpResponse:
-    user = request_user(request)
+def student_end(request: AuthedRequest, student_id: int) -> HttpResponse:
+    user = request.user
     student = access_managed_student(user, student_id)
     if not student.is_enrolled:
         raise Http404
@@ -272,8 +273,8 @@ def student_end(request: HttpRequest, student_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @never_cache
-def student_password_reset(request: HttpRequest, student_id: int) -> HttpResponse:
-    user = request_user(request)
+def student_password_reset(request: AuthedRequest, student_id: int) -> HttpResponse:
+    user = request.user
     require(user, "student.reset_password")
     student = access_managed_student(user, student_id)
     if not student.is_enrolled:
@@ -287,8 +288,8 @@ def student_password_reset(request: HttpRequest, student_id: int) -> HttpRespons
 @login_required
 @require_POST
 @never_cache
-def guardian_password_reset(request: HttpRequest, guardian_id: int) -> HttpResponse:
-    user = request_user(request)
+def guardian_password_reset(request: AuthedRequest, guardian_id: int) -> HttpResponse:
+    user = request.user
     require(user, "student.reset_password")
     guardian = access_guardian(user, guardian_id)
     if not guardian.is_active:
@@ -301,9 +302,9 @@ def guardian_password_reset(request: HttpRequest, guardian_id: int) -> HttpRespo
 
 @login_required
 @never_cache
-def class_reset(request: HttpRequest, class_id: int) -> HttpResponse:
+def class_reset(request: AuthedRequest, class_id: int) -> HttpResponse:
     """New passwords and slips for a whole class, after a confirmation step."""
-    user = request_user(request)
+    user = request.user
     require(user, "login_slips.print")
     school_class = access_managed_class(user, class_id)
     form = ClassResetForm(request.POST if request.method == "POST" else None)

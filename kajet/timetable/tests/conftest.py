@@ -15,6 +15,7 @@ from django.utils import translation
 
 from kajet.accounts.models import Role
 from kajet.school.models import ClassGroup, Course, LessonPeriod
+from kajet.testutils.browser_fixtures import browser, signed_in  # noqa: F401  (browser tests)
 from kajet.testutils.factories import CourseFactory, SchoolWorld, SubjectFactory, UserFactory
 from kajet.timetable.models import Room, TimetableEntry, TimetablePlan
 
@@ -126,48 +127,3 @@ def notified_user_ids(kind: str | None = None) -> set[int]:
     if kind is not None:
         qs = qs.filter(kind=kind)
     return set(qs.values_list("user_id", flat=True))
-
-
-@pytest.fixture
-def browser(monkeypatch: Any) -> Iterator[Any]:
-    """Headless system Chromium through Playwright (minimal: no shared browser helpers yet)."""
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop in the test's thread.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu"],
-            headless=True,
-        )
-        yield chromium
-        chromium.close()
-        # While Playwright's loop runs, the test's ORM calls get their own connection (a
-        # different async context); close it here, in that context, or PostgreSQL refuses to
-        # drop the test database at the end of the session.
-        from django.db import connections
-
-        connections.close_all()
-
-
-@pytest.fixture
-def signed_in(browser: Any, live_server: Any, settings: Any) -> Any:
-    """A new page signed in through the real sign-in form as ``user``."""
-    from kajet.testutils.factories import PASSWORD
-
-    settings.LANGUAGE_CODE = "en"
-
-    def make(user: Any, width: int = 1280) -> Any:
-        context = browser.new_context(viewport={"width": width, "height": 900}, locale="en")
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        kind = "pracownik" if user.kind == "staff" else "rodzina"
-        page.goto(f"{live_server.url}/konto/logowanie/?jako={kind}")
-        page.fill("input[name=login]", user.login)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_load_state()
-        return page
-
-    return make

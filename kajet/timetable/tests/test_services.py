@@ -65,7 +65,7 @@ def test_class_save_replaces_all(tt: Timetable) -> None:
         # the maths teacher of 6b also teaches 2a on Monday lesson 1? no: room clash with 2a's gym
         (
             lambda tt: [CellInput(0, tt.periods[0].pk, tt.world.course.pk, tt.gym.pk)],
-            "room Sala gimnastyczna",
+            "Sala gimnastyczna: two lessons at once",
         ),
         # class lesson and its group's lesson at the same time
         (

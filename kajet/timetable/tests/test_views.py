@@ -69,7 +69,7 @@ def test_teacher_week_and_print(tt: Timetable, client_for: Any) -> None:
     assert "6b" in body and "Język niemiecki" not in body
     printed = client.get(reverse("timetable:week") + WEEK + "&druk=1")
     assert printed.status_code == 200
-    assert "window.print()" in printed.content.decode()
+    assert "data-print" in printed.content.decode()
 
 
 @pytest.mark.parametrize("role", [Role.SECRETARIAT, Role.PEDAGOGUE])
@@ -108,6 +108,14 @@ def test_school_weeks_for_staff(tt: Timetable, client_for: Any, role: str) -> No
         response = client.get(url + WEEK)
         assert response.status_code == 200, url
         assert "Matematyka" in response.content.decode()
+
+
+def test_room_week_title_prefixes_only_numbered_rooms(tt: Timetable, client_for: Any) -> None:
+    client = client_for(tt.world.user(Role.PRINCIPAL))
+    gym = client.get(reverse("timetable:room_week", args=[tt.gym.pk]) + WEEK).content.decode()
+    assert "Timetable — Sala gimnastyczna" in gym and "room Sala" not in gym
+    room = client.get(reverse("timetable:room_week", args=[tt.room.pk]) + WEEK).content.decode()
+    assert f"Timetable — room {tt.room.name}" in room
 
 
 @pytest.mark.parametrize("role", [Role.GUARDIAN, Role.STUDENT])
@@ -209,7 +217,7 @@ def test_grid_conflict_is_refused_with_its_name(tt: Timetable, client_for: Any) 
     data = grid_post(tt, {(0, tt.periods[0], 0): (tt.world.course, tt.gym)})  # 2a is in the gym
     response = client.post(url, data)
     assert response.status_code == 400
-    assert "room Sala gimnastyczna is used twice" in response.content.decode()
+    assert "Sala gimnastyczna: two lessons at once" in response.content.decode()
     assert TimetableEntry.objects.filter(plan=tt.plan).count() == 5
 
 

@@ -1,6 +1,10 @@
-"""Lint rule: every message of the Polish catalogue is translated and the compiled .mo files
+"""Lint rule: every message of the Polish catalogues is translated and the compiled .mo files
 match the .po files. ``--compile`` (used by `make messages`) writes the .mo files (pure
-Python, no GNU gettext needed)."""
+Python, no GNU gettext needed).
+
+The catalogues are the project's (``LOCALE_PATHS``) and each app's own ``locale/`` folder
+(Django finds those for installed apps; `makemessages` writes an app's strings there once the
+folder exists), so a new module can keep its strings beside its code."""
 
 from __future__ import annotations
 
@@ -22,7 +26,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         problems: list[str] = []
-        for base in settings.LOCALE_PATHS:
+        for base in catalogue_dirs():
             for po_path in sorted(Path(base).glob("*/LC_MESSAGES/django.po")):
                 lang = po_path.parent.parent.name
                 po = polib.pofile(str(po_path))
@@ -50,3 +54,10 @@ class Command(BaseCommand):
         if problems:
             raise CommandError("\n".join(problems[:50]) + f"\n({len(problems)} problems)")
         self.stdout.write("Translations: OK")
+
+
+def catalogue_dirs() -> list[Path]:
+    """The project's locale folders, then every app's own ``kajet/<app>/locale``."""
+    project = [Path(p) for p in settings.LOCALE_PATHS]
+    apps = sorted((Path(settings.BASE_DIR) / "kajet").glob("*/locale"))
+    return project + [p for p in apps if p not in project]

@@ -26,7 +26,10 @@ class Command(BaseCommand):
         rows = json.loads(path.read_text())
         self.stdout.write(f"Demo logins (password for all: {rows[0]['password']}):")
         for row in rows:
+            first = (
+                " (new password at the first sign-in)" if row.get("must_change_password") else ""
+            )
             self.stdout.write(
-                f"  {row['school']:<14} {row['role']:<17} {row['login']:<14} {row['name']}"
+                f"  {row['school']:<14} {row['role']:<17} {row['login']:<14} {row['name']}{first}"
             )
         self.stdout.write("")

@@ -9,7 +9,7 @@ m       1        1,000                40        100
 l       100      400                  16        40
 ======  =======  ===================  ========  ========
 
-The structure comes from ``kajet.school.seeding.seed_school`` (bulk inserts); then every module
+The structure comes from ``kajet.demo.seeding.school.seed_school`` (bulk inserts); then every module
 adds its data through ``kajet.demo.hooks.run_data_hooks(..., scale=size)``.
 
 The command refuses to touch a database that already has schools unless ``--add`` is given;
@@ -42,8 +42,8 @@ from kajet.accounts.models import Role, User
 from kajet.core.bulk import refresh_planner_statistics
 from kajet.core.models import School
 from kajet.demo.hooks import run_data_hooks
+from kajet.demo.seeding.school import SchoolSpec, SeededSchool, StaffSpec, seed_school
 from kajet.school.models import Course
-from kajet.school.seeding import SchoolSpec, SeededSchool, StaffSpec, seed_school
 
 BENCH_PASSWORD = "kajet-bench"
 LOGINS_FILE = "bench-logins.json"

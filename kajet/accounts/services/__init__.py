@@ -1,0 +1,102 @@
+"""Sign-in, sessions, API tokens, passwords and two-factor codes; one module per sub-domain,
+the public names importable from the package."""
+
+from __future__ import annotations
+
+from kajet.accounts.services.client import (
+    client_ip,
+    request_meta,
+)
+from kajet.accounts.services.passwords import (
+    READABLE_ALPHABET,
+    generate_password,
+    issued_password_hash,
+    password_change,
+    password_reset_issue,
+)
+from kajet.accounts.services.sessions import (
+    PENDING_KEYS,
+    device_session_end,
+    device_sessions_end_others,
+    device_sessions_for,
+    idle_limit_seconds,
+    session_after_password_change,
+    session_end,
+    session_start,
+    sessions_end_all,
+    token_idle_limit,
+)
+from kajet.accounts.services.signin import (
+    FAILURES,
+    SignInLock,
+    SignInResult,
+    address_is_known,
+    last_successful_sign_in,
+    lock_rule,
+    normalize_login,
+    refusal_message,
+    sign_in_history,
+    signin_check_otp,
+    signin_check_password,
+    signin_lock,
+    signin_throttle_reason,
+)
+from kajet.accounts.services.tokens import (
+    TOKEN_TOUCH_EVERY,
+    api_token_create,
+    api_token_user,
+    token_hash,
+)
+from kajet.accounts.services.totp import (
+    totp_confirm,
+    totp_device_confirmed,
+    totp_disable,
+    totp_setup_start,
+    totp_uri,
+    totp_verify,
+    two_factor_setup_required,
+)
+
+__all__ = [
+    "FAILURES",
+    "PENDING_KEYS",
+    "READABLE_ALPHABET",
+    "SignInLock",
+    "SignInResult",
+    "TOKEN_TOUCH_EVERY",
+    "address_is_known",
+    "api_token_create",
+    "api_token_user",
+    "client_ip",
+    "device_session_end",
+    "device_sessions_end_others",
+    "device_sessions_for",
+    "generate_password",
+    "idle_limit_seconds",
+    "issued_password_hash",
+    "last_successful_sign_in",
+    "lock_rule",
+    "normalize_login",
+    "password_change",
+    "password_reset_issue",
+    "refusal_message",
+    "request_meta",
+    "session_after_password_change",
+    "session_end",
+    "session_start",
+    "sessions_end_all",
+    "sign_in_history",
+    "signin_check_otp",
+    "signin_check_password",
+    "signin_lock",
+    "signin_throttle_reason",
+    "token_hash",
+    "token_idle_limit",
+    "totp_confirm",
+    "totp_device_confirmed",
+    "totp_disable",
+    "totp_setup_start",
+    "totp_uri",
+    "totp_verify",
+    "two_factor_setup_required",
+]

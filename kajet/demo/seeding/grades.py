@@ -1,0 +1,407 @@
+"""Demo and benchmark grades: the default policy and categories, about five marks per
+subject per term that has begun (a mix of categories, a few np/bz, some corrections),
+proposed and final term grades and behaviour grades once the demo date has reached the
+days they are given (``proposals_on``, ``classification_on``).
+
+Deterministic (seeded ``random.Random``) and bulk: a 1,000-student school (~60k marks) is a
+handful of large INSERTs. Seeded marks get one bulk history entry each ("created").
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+
+from kajet.core.models import HistoryEntry, School
+from kajet.demo.seeding.school import SeededSchool
+from kajet.grades.averages import suggested_grade, weighted_average
+from kajet.grades.models import (
+    BehaviourGrade,
+    Grade,
+    GradeCategory,
+    GradeColumn,
+    GradesVisit,
+    GradingPolicy,
+)
+from kajet.grades.scale import Policy, graded_descriptively, parse_mark
+from kajet.grades.selectors import weighted
+from kajet.grades.services import GRADE, categories_ensure_defaults
+from kajet.school.models import GroupMembership, Guardianship, Student, Term
+
+MARKS_PER_TERM = 5
+#: Category names of the defaults, in the order a term usually goes.
+PLAN = ["Kartkówka", "Odpowiedź ustna", "Praca domowa", "Sprawdzian", "Aktywność"]
+#: What a column of a category is about, for any subject.
+TOPICS = {
+    "Sprawdzian": ["Dział 1", "Dział 2", "Powtórzenie działu"],
+    "Kartkówka": ["Z ostatniej lekcji", "Z trzech ostatnich lekcji"],
+    "Odpowiedź ustna": ["", "Z ostatniej lekcji"],
+    "Praca domowa": ["Ćwiczenia", "Karta pracy"],
+    "Aktywność": ["", "Praca w grupach"],
+}
+_LANGUAGES = ("Język angielski", "Język niemiecki")
+_SCIENCES = ("Matematyka", "Fizyka", "Chemia")
+#: Descriptions that fit only some subjects: (category, description) → those subjects.
+SUBJECT_TOPICS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("Kartkówka", "Słówka"): _LANGUAGES,
+    ("Kartkówka", "Wzory"): _SCIENCES,
+    ("Kartkówka", "Daty"): ("Historia",),
+    ("Kartkówka", "Mapa"): ("Geografia",),
+    ("Odpowiedź ustna", "Lektura"): ("Język polski",),
+    ("Odpowiedź ustna", "Zadanie przy tablicy"): _SCIENCES,
+    ("Praca domowa", "Wypracowanie"): ("Język polski",),
+    ("Praca domowa", "Projekt"): ("Technika", "Informatyka", "Biologia", "Przyroda"),
+}
+#: Descriptive term grades (classes I–III) by subject: each text speaks of its subject.
+#: Religion has none: it is graded with marks in every class (``graded_descriptively``).
+DESCRIPTIVE = {
+    "Edukacja wczesnoszkolna": [
+        "Czyta płynnie i ze zrozumieniem, poprawnie liczy w zakresie 100.",
+        "Pisze starannie, zna tabliczkę mnożenia w zakresie 30; chętnie pracuje w grupie.",
+        "Samodzielnie rozwiązuje zadania tekstowe; potrzebuje wsparcia w pisaniu ze słuchu.",
+    ],
+    "Język angielski": [
+        "Zna słówka z poznanych rozdziałów i chętnie śpiewa piosenki po angielsku.",
+        "Rozumie proste polecenia po angielsku; potrzebuje powtórek słownictwa.",
+    ],
+    "Wychowanie fizyczne": [
+        "Sprawny ruchowo, chętnie bierze udział w grach zespołowych.",
+        "Stara się starannie wykonywać ćwiczenia; pracuje nad koordynacją ruchową.",
+    ],
+}
+#: Proposed term grades are given this many days before the term ends (the statute's
+#: "one month before the classification meeting"), final ones at the classification meeting
+#: this many days before the end; neither before the demo date reaches them.
+PROPOSALS_DAYS_BEFORE_END = 30
+CLASSIFICATION_DAYS_BEFORE_END = 7
+
+
+def _school_day_before(day: datetime.date) -> datetime.date:
+    while day.weekday() > 4:
+        day -= datetime.timedelta(days=1)
+    return day
+
+
+def proposals_on(term: Term) -> datetime.date:
+    """When the teachers give the proposed term grades of ``term``."""
+    return _school_day_before(term.ends_on - datetime.timedelta(days=PROPOSALS_DAYS_BEFORE_END))
+
+
+def classification_on(term: Term) -> datetime.date:
+    """The classification meeting of ``term``: the final term grades are given that day."""
+    return _school_day_before(
+        term.ends_on - datetime.timedelta(days=CLASSIFICATION_DAYS_BEFORE_END)
+    )
+
+
+def _description(rng: random.Random, category: str, subject: str) -> str:
+    fitting = [
+        d for (c, d), subjects in SUBJECT_TOPICS.items() if c == category and subject in subjects
+    ]
+    return rng.choice(TOPICS[category] + fitting * 2)
+
+
+def _mark_text(rng: random.Random, ability: float) -> str:
+    """A mark around the student's ability (2.0 … 5.5) with the usual spread."""
+    value = max(1.0, min(6.0, rng.gauss(ability, 0.9)))
+    base = round(value)
+    rest = value - base
+    if 1 < base < 6 and rest > 0.2:
+        return f"{base}+"
+    if base > 1 and rest < -0.2:
+        return f"{base}-"
+    return str(base)
+
+
+@dataclass(frozen=True)
+class _Seeding:
+    school: School
+    rng: random.Random
+    policy: Policy
+    today: datetime.date
+    now: datetime.datetime
+
+
+def seed_school_data(seeded: SeededSchool, *, today: datetime.date, scale: str) -> None:
+    school = seeded.school
+    rng = random.Random(f"grades-{school.pk}-{scale}")
+    policy_row = GradingPolicy.objects.create(school=school, valueless_marks=["np", "bz", "+", "-"])
+    policy = policy_row.rules()
+    categories = {c.name: c for c in categories_ensure_defaults(school=school)}
+    terms = list(Term.objects.filter(year=seeded.year).order_by("number"))
+    started = [t for t in terms if t.starts_on <= today]
+    if not started:
+        return
+
+    students = list(
+        Student.objects.filter(school_class__in=seeded.classes, left_on__isnull=True).values_list(
+            "pk", "school_class_id", "class_number"
+        )
+    )
+    by_class: dict[int, list[int]] = defaultdict(list)
+    for pk, class_id, _number in sorted(students, key=lambda s: (s[1], s[2], s[0])):
+        by_class[class_id].append(pk)
+    by_group: dict[int, list[int]] = defaultdict(list)
+    for group_id, student_id in GroupMembership.objects.filter(
+        group__school_class__in=seeded.classes
+    ).values_list("group_id", "student_id"):
+        by_group[group_id].append(student_id)
+    ability = {pk: rng.uniform(2.8, 5.6) for pk, _c, _n in students}
+    level_of = {c.pk: c.level for c in seeded.classes}
+    now = timezone.now()
+
+    seeding = _Seeding(school, rng, policy, today, now)
+    columns, column_students = _columns(seeding, seeded, started, categories, by_group, by_class)
+    GradeColumn.objects.bulk_create(columns, batch_size=2000)
+    grades = _current_grades(seeding, columns, column_students, ability)
+    Grade.objects.bulk_create(grades, batch_size=2000)
+    corrections = _corrections(seeding, grades)
+    Grade.objects.bulk_create(corrections, batch_size=2000)
+    term_grades = _term_grades(seeding, seeded, started, grades + corrections, level_of)
+    Grade.objects.bulk_create(term_grades, batch_size=2000)
+
+    # Behaviour grades are given at the classification meeting too.
+    classified = [t for t in started if classification_on(t) <= today]
+    BehaviourGrade.objects.bulk_create(
+        [
+            BehaviourGrade(
+                school=school,
+                student_id=pk,
+                year=seeded.year,
+                term=term,
+                value=rng.choice([6, 5, 5, 5, 4, 4, 4, 3, 2]),
+                set_by=next((c.homeroom_teacher for c in seeded.classes if c.pk == class_id), None),
+            )
+            for term in classified
+            for pk, class_id, _n in students
+        ],
+        batch_size=2000,
+    )
+
+    # The demo gets one "created" history entry per seeded grade, so that a mark's detail
+    # shows its history; the benchmark datasets skip it (it doubles the rows to insert and
+    # no benchmarked page reads it).
+    if scale != "demo":
+        return
+    everything = grades + corrections + term_grades
+    HistoryEntry.objects.bulk_create(
+        [
+            HistoryEntry(
+                school=school,
+                actor_id=g.created_by_id,
+                code="grades.grade.corrected" if g.corrects_id else "grades.grade.created",
+                object_type=GRADE,
+                object_id=g.pk,
+                new=g.snapshot(),
+            )
+            for g in everything
+        ],
+        batch_size=2000,
+    )
+
+    # The history says when each grade was given, not when the demo was loaded.
+    HistoryEntry.objects.filter(school=school, object_type=GRADE).update(
+        at=Subquery(Grade.objects.filter(pk=OuterRef("object_id")).values("created_at")[:1])
+    )
+
+    # The demo families last looked four days ago: newer marks show as new.
+    seen = now - datetime.timedelta(days=4)
+    GradesVisit.objects.bulk_create(
+        [
+            GradesVisit(school=school, user_id=guardian_id, student_id=student_id, seen_at=seen)
+            for guardian_id, student_id in Guardianship.objects.filter(
+                student__school_class__in=seeded.classes
+            ).values_list("guardian_id", "student_id")
+        ],
+        batch_size=2000,
+    )
+
+
+def _columns(
+    s: _Seeding,
+    seeded: SeededSchool,
+    started: list[Term],
+    categories: dict[str, GradeCategory],
+    by_group: dict[int, list[int]],
+    by_class: dict[int, list[int]],
+) -> tuple[list[GradeColumn], list[list[int]]]:
+    """Each course's grade columns of the terms begun, spread over the term's school days;
+    with the students each column is for."""
+    school, rng, today = s.school, s.rng, s.today
+    columns: list[GradeColumn] = []
+    column_students: list[list[int]] = []
+    for course in seeded.courses:
+        members = by_group[course.group_id] if course.group_id else by_class[course.school_class_id]
+        if not members:
+            continue
+        for term in started:
+            last = min(today, term.ends_on)
+            span = max(1, (last - term.starts_on).days)
+            plan = PLAN[:]
+            rng.shuffle(plan)
+            for i in range(MARKS_PER_TERM):
+                name = plan[i % len(plan)]
+                day = term.starts_on + datetime.timedelta(
+                    days=int(span * (i + rng.random()) / MARKS_PER_TERM)
+                )
+                while day.weekday() > 4:
+                    day -= datetime.timedelta(days=1)
+                day = max(term.starts_on, min(day, last))
+                columns.append(
+                    GradeColumn(
+                        school=school,
+                        course=course,
+                        term=term,
+                        category=categories[name],
+                        description=_description(rng, name, course.subject.name),
+                        date=day,
+                        created_by_id=course.teacher_id,
+                    )
+                )
+                column_students.append(members)
+    return columns, column_students
+
+
+def _current_grades(
+    s: _Seeding,
+    columns: list[GradeColumn],
+    column_students: list[list[int]],
+    ability: dict[int, float],
+) -> list[Grade]:
+    """A mark for most students of each column (by their ability), a few absent or unprepared."""
+    school, rng, policy, now = s.school, s.rng, s.policy, s.now
+    grades: list[Grade] = []
+    for column, members in zip(columns, column_students, strict=True):
+        created = timezone.make_aware(
+            datetime.datetime.combine(column.date, datetime.time(10, rng.randrange(60)))
+        )
+        created = min(created, now)
+        homework = column.category.name == "Praca domowa"
+        for pk in members:
+            roll = rng.random()
+            if roll < 0.07:
+                continue  # absent that day
+            if roll < 0.10:
+                text = "bz" if homework else "np"
+            else:
+                text = _mark_text(rng, ability[pk])
+            mark = parse_mark(text, policy)
+            grades.append(
+                Grade(
+                    school=school,
+                    student_id=pk,
+                    course_id=column.course_id,
+                    term_id=column.term_id,
+                    kind=Grade.Kind.CURRENT,
+                    column=column,
+                    text=mark.text,
+                    value=mark.value,
+                    created_by_id=column.created_by_id,
+                    created_at=created,
+                )
+            )
+    return grades
+
+
+def _corrections(s: _Seeding, grades: list[Grade]) -> list[Grade]:
+    school, rng, policy, today = s.school, s.rng, s.policy, s.today
+    """Corrections: about a third of the 1s and 2s of tests and quizzes."""
+    corrections: list[Grade] = []
+    for grade in grades:
+        own = grade.column
+        assert own is not None
+        if (
+            grade.value is not None
+            and grade.value < 3
+            and own.category.name in ("Sprawdzian", "Kartkówka")
+            and rng.random() < 0.35
+        ):
+            # Written a week or two later, on a school day that has already come.
+            day = _school_day_before(own.date + datetime.timedelta(days=rng.randrange(7, 15)))
+            if day >= today:
+                continue
+            later = timezone.make_aware(
+                datetime.datetime.combine(day, datetime.time(11, rng.randrange(60)))
+            )
+            mark = parse_mark(str(rng.choice([3, 3, 4, 4, 5])), policy)
+            corrections.append(
+                Grade(
+                    school=school,
+                    student_id=grade.student_id,
+                    course_id=grade.course_id,
+                    term_id=grade.term_id,
+                    kind=Grade.Kind.CURRENT,
+                    column=own,
+                    text=mark.text,
+                    value=mark.value,
+                    comment="Poprawa",
+                    corrects=grade,
+                    created_by_id=grade.created_by_id,
+                    created_at=later,
+                )
+            )
+    return corrections
+
+
+def _term_grades(
+    s: _Seeding,
+    seeded: SeededSchool,
+    started: list[Term],
+    marks_of_year: list[Grade],
+    level_of: dict[int, int],
+) -> list[Grade]:
+    school, rng, policy, today, now = s.school, s.rng, s.policy, s.today, s.now
+    # Proposed and final term grades from the term's averages (the teacher's decision; here
+    # the suggested grade, sometimes one up) — each only once the demo date has reached the
+    # day they are given (``proposals_on``, ``classification_on``).
+    course_by_id = {c.pk: c for c in seeded.courses}
+    term_grades: list[Grade] = []
+    for term in started:
+        given = [
+            (kind, day)
+            for kind, day in (
+                (Grade.Kind.PROPOSED_TERM, proposals_on(term)),
+                (Grade.Kind.FINAL_TERM, classification_on(term)),
+            )
+            if day <= today
+        ]
+        if not given:
+            continue
+        per_key: dict[tuple[int, int], list[Grade]] = defaultdict(list)
+        for grade in marks_of_year:
+            if grade.term_id == term.pk:
+                per_key[(grade.student_id, grade.course_id)].append(grade)
+        for (student_id, course_id), marks in per_key.items():
+            course = course_by_id[course_id]
+            level = level_of[course.school_class_id]
+            descriptive = graded_descriptively(level, course.subject.name, policy)
+            average = weighted_average([weighted(g) for g in marks], policy)
+            suggested = suggested_grade(average, policy) or 3
+            final = min(6, suggested + (1 if rng.random() < 0.15 else 0))
+            texts = DESCRIPTIVE.get(course.subject.name, [])
+            text = rng.choice(texts) if descriptive and texts else ""
+            values = {Grade.Kind.PROPOSED_TERM: suggested, Grade.Kind.FINAL_TERM: final}
+            for kind, day in given:
+                value = values[kind]
+                at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(14, 30)))
+                term_grades.append(
+                    Grade(
+                        school=school,
+                        student_id=student_id,
+                        course_id=course_id,
+                        term_id=term.pk,
+                        kind=kind,
+                        text="" if descriptive else str(value),
+                        value=None if descriptive else Decimal(value),
+                        descriptive=text,
+                        created_by_id=course.teacher_id,
+                        created_at=min(at, now),
+                    )
+                )
+    return term_grades

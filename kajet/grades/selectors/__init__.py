@@ -1,0 +1,81 @@
+"""Page-shaped reads of grades, each with a fixed number of queries whatever the number of
+subjects and marks (asserted in tests). Averages come from the pure rules in ``averages``."""
+
+from __future__ import annotations
+
+from kajet.grades.selectors.common import BEHAVIOUR, GRADE, course_students, school_policy
+from kajet.grades.selectors.family import (
+    choose_child,
+    family_children,
+    family_children_probed,
+    policy_of_student,
+)
+from kajet.grades.selectors.sheets import (
+    Overview,
+    OverviewRow,
+    Sheet,
+    SheetCell,
+    SheetRow,
+    behaviour_sheet,
+    class_overview,
+    course_sheet,
+    current_term,
+    students_failing_by_class,
+    teacher_courses,
+)
+from kajet.grades.selectors.student import (
+    STUDENT_GRADE_FIELDS,
+    BehaviourView,
+    MarkDetail,
+    MarkView,
+    StudentGrades,
+    SubjectView,
+    TermView,
+    build_student_grades,
+    courses_of_student,
+    grade_history,
+    mark_detail,
+    newest_grade_at,
+    student_behaviour,
+    student_grades,
+    weighted,
+    with_urls,
+)
+
+__all__ = [
+    "BEHAVIOUR",
+    "GRADE",
+    "course_students",
+    "school_policy",
+    "MarkDetail",
+    "MarkView",
+    "Overview",
+    "OverviewRow",
+    "STUDENT_GRADE_FIELDS",
+    "Sheet",
+    "SheetCell",
+    "SheetRow",
+    "StudentGrades",
+    "SubjectView",
+    "TermView",
+    "behaviour_sheet",
+    "BehaviourView",
+    "build_student_grades",
+    "choose_child",
+    "class_overview",
+    "course_sheet",
+    "courses_of_student",
+    "current_term",
+    "family_children",
+    "family_children_probed",
+    "grade_history",
+    "mark_detail",
+    "newest_grade_at",
+    "policy_of_student",
+    "student_behaviour",
+    "student_grades",
+    "students_failing_by_class",
+    "teacher_courses",
+    "weighted",
+    "with_urls",
+]

@@ -1,0 +1,60 @@
+"""Writes for grades. Keyword-only, typed, ``actor=`` explicit; each runs in a transaction,
+records history (who, when, old, new) and notifies families on commit.
+
+By sub-domain: ``marks`` (columns, a mark's edit, correction and removal, the family's
+visit), ``term`` (proposed/final term and annual grades, behaviour grades), ``policy`` (the
+school's grading policy and categories). Every public name stays importable from this
+package."""
+
+from __future__ import annotations
+
+from kajet.grades.selectors.common import BEHAVIOUR, GRADE, course_students, school_policy
+from kajet.grades.services.marks import (
+    Cell,
+    ColumnInvalid,
+    GradeConflict,
+    GradeError,
+    column_add,
+    column_update,
+    grade_correct,
+    grade_delete,
+    grade_update,
+    grades_visit_record,
+)
+from kajet.grades.services.policy import (
+    DEFAULT_CATEGORIES,
+    categories_ensure_defaults,
+    category_save,
+    policy_update,
+)
+from kajet.grades.services.term import (
+    BehaviourInput,
+    TermGradeInput,
+    behaviour_grades_set,
+    term_grades_set,
+)
+
+__all__ = [
+    "BEHAVIOUR",
+    "BehaviourInput",
+    "Cell",
+    "ColumnInvalid",
+    "DEFAULT_CATEGORIES",
+    "GRADE",
+    "GradeConflict",
+    "GradeError",
+    "TermGradeInput",
+    "behaviour_grades_set",
+    "categories_ensure_defaults",
+    "category_save",
+    "column_add",
+    "column_update",
+    "course_students",
+    "grade_correct",
+    "grade_delete",
+    "grade_update",
+    "grades_visit_record",
+    "policy_update",
+    "school_policy",
+    "term_grades_set",
+]

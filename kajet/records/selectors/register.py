@@ -1,0 +1,130 @@
+"""The class register (dziennik lekcyjny): days, subjects and topics of a period."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from kajet.attendance.models import AttendanceMark, Lesson
+from kajet.grades.models import Grade, GradeColumn
+from kajet.records.selectors.classes import ClassData, class_data
+from kajet.school.models import (
+    Course,
+    SchoolClass,
+    Student,
+)
+
+
+@dataclass
+class RegisterDay:
+    """One day of the register: its lessons (period, subject, teacher, topic) and each
+    student's attendance code at each of them ("" where the student has no mark)."""
+
+    date: datetime.date
+    lessons: list[Lesson]
+    rows: list[tuple[Student, list[str]]]
+
+
+@dataclass
+class RegisterSubject:
+    """One subject's grade columns in the range and each student's marks in them."""
+
+    course: Course
+    columns: list[GradeColumn]
+    rows: list[tuple[Student, list[str]]]
+
+
+@dataclass
+class ClassRegister:
+    school_class: SchoolClass
+    start: datetime.date
+    end: datetime.date
+    students: list[Student]
+    days: list[RegisterDay]
+    subjects: list[RegisterSubject]
+
+
+def _register_days(data: ClassData, start: datetime.date, end: datetime.date) -> list[RegisterDay]:
+    lessons = list(
+        Lesson.objects.filter(
+            course__school_class=data.school_class, date__gte=start, date__lte=end
+        )
+        .select_related("course__subject", "course__group", "teacher", "period")
+        .order_by("date", "period__number", "pk")
+    )
+    codes: dict[tuple[int, int], str] = {
+        (lesson_id, student_id): code
+        for lesson_id, student_id, code in AttendanceMark.objects.filter(
+            lesson__course__school_class=data.school_class,
+            lesson__date__gte=start,
+            lesson__date__lte=end,
+        ).values_list("lesson_id", "student_id", "type__code")
+    }
+    by_day: dict[datetime.date, list[Lesson]] = defaultdict(list)
+    for lesson in lessons:
+        by_day[lesson.date].append(lesson)
+    days = []
+    for day, day_lessons in by_day.items():
+        rows = [
+            (s, [codes.get((lesson.pk, s.pk), "") for lesson in day_lessons]) for s in data.students
+        ]
+        days.append(RegisterDay(day, day_lessons, rows))
+    return days
+
+
+def _mark_cell(texts: list[tuple[str, int | None, int]]) -> str:
+    """A cell of the grade table: the marks, a correction after its original in brackets."""
+    corrections = {corrects: text for text, corrects, _pk in texts if corrects is not None}
+    parts = []
+    for text, corrects, pk in texts:
+        if corrects is not None:
+            continue
+        parts.append(f"{text} ({corrections[pk]})" if pk in corrections else text)
+    return " ".join(parts)
+
+
+def _register_subjects(
+    data: ClassData, start: datetime.date, end: datetime.date
+) -> list[RegisterSubject]:
+    columns = list(
+        GradeColumn.objects.filter(
+            course__school_class=data.school_class, date__gte=start, date__lte=end
+        )
+        .select_related("category")
+        .order_by("date", "pk")
+    )
+    marks: dict[tuple[int, int], list[tuple[str, int | None, int]]] = defaultdict(list)
+    for column_id, student_id, text, corrects_id, pk in (
+        Grade.objects.filter(column__in=[c.pk for c in columns], deleted_at__isnull=True)
+        .order_by("created_at", "pk")
+        .values_list("column_id", "student_id", "text", "corrects_id", "pk")
+    ):
+        marks[(column_id, student_id)].append((text, corrects_id, pk))
+    by_course: dict[int, list[GradeColumn]] = defaultdict(list)
+    for column in columns:
+        by_course[column.course_id].append(column)
+    subjects = []
+    for course in data.courses:
+        own = by_course.get(course.pk, [])
+        taught = [s for s in data.students if course in data.courses_of(s)]
+        rows = [(s, [_mark_cell(marks.get((c.pk, s.pk), [])) for c in own]) for s in taught]
+        subjects.append(RegisterSubject(course, own, rows))
+    return subjects
+
+
+def class_register(
+    school_class: SchoolClass, start: datetime.date, end: datetime.date
+) -> ClassRegister:
+    """The class register for a date range: per day the lessons held (date, period,
+    subject, teacher, topic) and every student's attendance; per subject the grade columns
+    of the range with each student's marks. Seven queries, whatever the size."""
+    data = class_data(school_class)
+    return ClassRegister(
+        school_class,
+        start,
+        end,
+        data.students,
+        _register_days(data, start, end),
+        _register_subjects(data, start, end),
+    )

@@ -1,0 +1,44 @@
+"""Browser test: a guardian goes from the account menu to the Printouts page and downloads
+their child's data ZIP. Screenshots at 1280 and 360 px go to test-artifacts/."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from kajet.testutils.browser import accessibility_problems
+from kajet.testutils.factories import SchoolWorld
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
+
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
+
+
+def _shot(page: Any, name: str) -> None:
+    assert not accessibility_problems(page), (name, accessibility_problems(page))
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"data-export-{name}.png"), full_page=True)
+
+
+def test_guardian_downloads_the_data_from_the_account_menu(
+    world: SchoolWorld, signed_in: Any, live_server: Any
+) -> None:
+    page = signed_in(world.user("guardian"))
+    page.click("summary:has-text('Account menu for')")
+    page.click("text=Download my child's data")
+    page.wait_for_selector("#dane")
+    _shot(page, "index")
+    with page.expect_download() as download:
+        page.click(f"a[href='{reverse('records:family_data_export', args=[world.student.pk])}']")
+    with zipfile.ZipFile(download.value.path()) as archive:
+        assert sorted(archive.namelist()) == ["dane.json", "raport.pdf"]
+    narrow = signed_in(world.user("guardian"), width=360)
+    narrow.goto(live_server.url + reverse("records:index") + "#dane")
+    _shot(narrow, "index-360")

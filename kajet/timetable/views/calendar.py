@@ -1,0 +1,327 @@
+"""Calendar (terminarz) pages — month, week and list views per role, adding, editing and
+removing events with the test-load policy — the policy page, and the lucky number."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kajet.accounts.http import AuthedRequest
+from kajet.school.access import SCHOOL_WIDE_ROLES, roles_of
+from kajet.school.family import family_students
+from kajet.school.models import Student
+from kajet.timetable import access, selectors, services
+from kajet.timetable.agenda import month_agenda
+from kajet.timetable.forms import EventForm, PolicyForm
+from kajet.timetable.models import Event
+from kajet.timetable.rules import dates_between, week_start
+
+
+def _calendar_for(
+    request: AuthedRequest, start: datetime.date, end: datetime.date
+) -> tuple[list[Event], dict[str, Any]]:
+    """The events the signed-in user sees between start and end, and context for the page
+    (the child switcher for guardians)."""
+    user = request.user
+    access.require(user, "calendar.view")
+    roles = roles_of(user)
+    extra: dict[str, Any] = {"can_add": access.can(user, "calendar.add")}
+    if roles & SCHOOL_WIDE_ROLES:
+        return selectors.events_for_staff(user.school_pk, start, end), extra
+    if roles & access.FAMILY:
+        students, selected = family_students(request)
+        extra.update(children=students, selected=selected)
+        if selected is None:
+            return [], extra
+        return selectors.events_for_student(selected, start, end), extra
+    return selectors.events_for_teacher(user, start, end), extra
+
+
+def _month_of(request: AuthedRequest) -> datetime.date:
+    raw = request.GET.get("miesiac", "")
+    try:
+        return (
+            datetime.date.fromisoformat(raw + "-01") if raw else timezone.localdate().replace(day=1)
+        )
+    except ValueError:
+        return timezone.localdate().replace(day=1)
+
+
+def _by_day(events: list[Event], days: list[datetime.date]) -> dict[datetime.date, list[Event]]:
+    found: dict[datetime.date, list[Event]] = {d: [] for d in days}
+    for event in events:
+        for day in dates_between(max(event.starts_on, days[0]), min(event.ends_on, days[-1])):
+            found[day].append(event)
+    return found
+
+
+@login_required
+def month(request: AuthedRequest) -> HttpResponse:
+    first = _month_of(request)
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    grid_start = week_start(first)
+    grid_end = week_start(last) + datetime.timedelta(days=6)
+    days = dates_between(grid_start, grid_end)
+    events, extra = _calendar_for(request, grid_start, grid_end)
+    by_day = _by_day(events, days)
+    today = timezone.localdate()
+    weeks = [
+        [
+            {
+                "date": d,
+                "in_month": d.month == first.month,
+                "is_today": d == today,
+                "events": by_day[d],
+                "day_off": any(e.kind == Event.Kind.DAY_OFF for e in by_day[d]),
+            }
+            for d in days[i : i + 7]
+        ]
+        for i in range(0, len(days), 7)
+    ]
+    prev_month = (first - datetime.timedelta(days=1)).replace(day=1)
+    next_month = last + datetime.timedelta(days=1)
+    return render(
+        request,
+        "timetable/calendar_month.html",
+        {
+            **extra,
+            "first": first,
+            "weeks": weeks,
+            "weekday_names": [WEEKDAYS_ABBR[i] for i in range(7)],
+            "agenda": month_agenda(events, first, last, today),
+            "prev": prev_month.strftime("%Y-%m"),
+            "next": next_month.strftime("%Y-%m"),
+            "view": "month",
+        },
+    )
+
+
+@login_required
+def calendar_week(request: AuthedRequest) -> HttpResponse:
+    raw = request.GET.get("tydzien", "")
+    try:
+        monday = week_start(datetime.date.fromisoformat(raw) if raw else timezone.localdate())
+    except ValueError:
+        monday = week_start(timezone.localdate())
+    days = dates_between(monday, monday + datetime.timedelta(days=6))
+    events, extra = _calendar_for(request, days[0], days[-1])
+    by_day = _by_day(events, days)
+    today = timezone.localdate()
+    return render(
+        request,
+        "timetable/calendar_week.html",
+        {
+            **extra,
+            "monday": monday,
+            "sunday": days[-1],
+            "days": [{"date": d, "is_today": d == today, "events": by_day[d]} for d in days],
+            "prev": (monday - datetime.timedelta(days=7)).isoformat(),
+            "next": (monday + datetime.timedelta(days=7)).isoformat(),
+            "view": "week",
+        },
+    )
+
+
+@login_required
+def calendar_list(request: AuthedRequest) -> HttpResponse:
+    """Upcoming events (the next 60 days by default), a table."""
+    today = timezone.localdate()
+    raw = request.GET.get("od", "")
+    try:
+        start = datetime.date.fromisoformat(raw) if raw else today
+    except ValueError:
+        start = today
+    end = start + datetime.timedelta(days=60)
+    events, extra = _calendar_for(request, start, end)
+    return render(
+        request,
+        "timetable/calendar_list.html",
+        {**extra, "events": events, "start": start, "end": end, "view": "list"},
+    )
+
+
+@login_required
+def event_detail(request: AuthedRequest, event_id: int) -> HttpResponse:
+    user = request.user
+    _students, selected = family_students(request)
+    event = access.access_event(user, event_id, selected)
+    can_edit = access.can_edit_event(user, event)
+    return render(
+        request,
+        "timetable/event_detail.html",
+        {
+            "event": event,
+            "can_remove": access.can_remove_event(user, event),
+            "can_edit": can_edit,
+            # Who changed what and when: for the people who may change it.
+            "changes": selectors.event_history(event) if can_edit else [],
+        },
+    )
+
+
+@login_required
+@require_POST
+def event_remove(request: AuthedRequest, event_id: int) -> HttpResponse:
+    user = request.user
+    event = access.access_event(user, event_id)
+    if not access.can_remove_event(user, event):
+        raise Http404
+    school = request.school
+    services.event_remove(school=school, actor=user, event=event)
+    messages.success(request, _("The event was removed from the calendar."))
+    return redirect("timetable:calendar")
+
+
+def _event_fields(form: EventForm) -> dict[str, Any]:
+    data = form.cleaned_data
+    event = services.EventInput(
+        kind=data["kind"],
+        scope=data["scope"],
+        title=data["title"],
+        starts_on=data["starts_on"],
+        ends_on=data["ends_on"],
+        classes=list(data["classes"]),
+        group=data["group"],
+        teacher=data.get("teacher"),
+        course=data["course"],
+        period=data["period"],
+        description=data["description"],
+        confirmed=data["confirm"],
+    )
+    return {**event.service_fields(), "today": timezone.localdate()}
+
+
+def _event_form_page(
+    request: AuthedRequest,
+    form: EventForm,
+    save: Any,
+    *,
+    event: Event | None = None,
+) -> HttpResponse:
+    """The add and edit pages: save through ``save(**fields)``; a test that breaks the
+    school's test-load policy is refused, or — when the policy only warns — shown back with
+    the warning and a checkbox to confirm."""
+    warnings: list[str] = []
+    refused = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(**_event_fields(form))
+        except services.TestLoadError as error:
+            warnings = error.check.messages()
+            refused = error.check.refuse
+        except ValidationError as error:
+            for text in error.messages:
+                form.add_error(None, text)
+        else:
+            if event is None:
+                messages.success(request, _("Added to the calendar: %(t)s") % {"t": saved.title})
+            else:
+                messages.success(request, _("The event is saved: %(t)s") % {"t": saved.title})
+            return redirect("timetable:event", saved.pk)
+    return render(
+        request,
+        "timetable/event_form.html",
+        {"form": form, "warnings": warnings, "refused": refused, "event": event},
+        status=400 if (warnings or form.errors) else 200,
+    )
+
+
+@login_required
+def event_add(request: AuthedRequest) -> HttpResponse:
+    """Add a test, quiz, trip, meeting, day off…"""
+    user = request.user
+    access.require(user, "calendar.add")
+    initial = {"starts_on": request.GET.get("data") or None}
+    form = EventForm(request.POST or None, initial=initial, **access.event_choices(user))
+    school = request.school
+    return _event_form_page(
+        request,
+        form,
+        lambda **fields: services.event_add(school=school, actor=user, **fields),
+    )
+
+
+@login_required
+def event_edit(request: AuthedRequest, event_id: int) -> HttpResponse:
+    """Edit an event (its author or a calendar manager): the add form, filled in."""
+    user = request.user
+    event = access.access_event_for_edit(user, event_id)
+    initial = {
+        "kind": event.kind,
+        "course": event.course_id,
+        "title": event.title,
+        "starts_on": event.starts_on,
+        "ends_on": services.event_ends_on_kept(event),
+        "period": event.period_id,
+        "scope": event.scope,
+        "classes": [c.pk for c in event.classes.all()],
+        "group": event.group_id,
+        "teacher": event.teacher_id,
+        "description": event.description,
+    }
+    form = EventForm(request.POST or None, initial=initial, **access.event_choices(user))
+    form.fields["confirm"].label = _(
+        "I know this breaks the school's test-load policy; save it anyway"
+    )
+    school = request.school
+    return _event_form_page(
+        request,
+        form,
+        lambda **fields: services.event_update(school=school, actor=user, event=event, **fields),
+        event=event,
+    )
+
+
+@login_required
+def policy(request: AuthedRequest) -> HttpResponse:
+    """The school's test-load policy and the lucky-number switch (administrator)."""
+    user = request.user
+    access.require(user, "calendar.policy")
+    current = selectors.calendar_policy(user.school_pk)
+    form = PolicyForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        school = request.school
+        services.calendar_policy_update(school=school, actor=user, **form.cleaned_data)
+        messages.success(request, _("The policy is saved."))
+        return redirect("timetable:policy")
+    return render(request, "timetable/policy.html", {"form": form})
+
+
+@login_required
+def lucky(request: AuthedRequest) -> HttpResponse:
+    """Today's lucky number and the next school day's (drawn on first read)."""
+    user = request.user
+    access.require(user, "lucky.view")
+    today = timezone.localdate()
+    enabled = selectors.calendar_policy(user.school_pk).lucky_number_enabled
+    todays, (following, following_number) = (None, (None, None))
+    if enabled:
+        todays, (following, following_number) = selectors.lucky_number_today_and_next(
+            user.school_pk, today
+        )
+    own_numbers: list[Student] = []
+    if roles_of(user) & access.FAMILY:
+        own_numbers, _selected = family_students(request)
+    return render(
+        request,
+        "timetable/lucky.html",
+        {
+            "enabled": enabled,
+            "today": today,
+            "todays": todays,
+            "following": following,
+            "following_number": following_number,
+            "own_numbers": own_numbers,
+        },
+    )
