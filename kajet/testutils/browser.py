@@ -105,8 +105,21 @@ A11Y_SCRIPT = """
 def accessibility_problems(page: Page) -> list[str]:
     """What the smoke check finds wrong with the current page: ``<html lang>``, exactly one
     h1, a skip link, a label for every input, no duplicate ids."""
-    problems: list[str] = page.evaluate(A11Y_SCRIPT)
-    return problems
+    # A click on a link returns before the next page has a document: wait for it, and once
+    # more when the evaluation lands in the middle of the navigation.
+    from playwright.sync_api import Error
+
+    for attempt in range(3):
+        page.wait_for_load_state()
+        try:
+            problems: list[str] = page.evaluate(A11Y_SCRIPT)
+        except Error:
+            if attempt == 2:
+                raise
+            page.wait_for_timeout(200)
+            continue
+        return problems
+    raise AssertionError("unreachable")
 
 
 def assert_accessible(page: Page) -> None:
