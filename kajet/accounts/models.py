@@ -166,7 +166,9 @@ class SignInAttempt(models.Model):
         PASSWORD_OK = "password_ok", _("password accepted, waiting for two-factor code")
         UNLOCKED = "unlocked", _("unlocked by the school office")
 
-    login = models.CharField(max_length=64)
+    LOGIN_LENGTH = 64
+
+    login = models.CharField(max_length=LOGIN_LENGTH)
     user = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.CASCADE, related_name="sign_ins"
     )
@@ -185,6 +187,12 @@ class SignInAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.login} {self.result} {self.at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def clip_login(cls, typed: str) -> str:
+        """What was typed as a login, cut to the column (a portal e-mail may be longer, and a
+        crafted one longer still: PostgreSQL refuses an over-long value, SQLite does not)."""
+        return typed[: cls.LOGIN_LENGTH]
 
     @property
     def device_label(self) -> str:

@@ -210,13 +210,9 @@ def portal_purge_unactivated(*, now: datetime | None = None) -> int:
 # --- sign-in and the portal session -------------------------------------------------------------
 
 
-def _attempt_login_name(email: str) -> str:
-    return email[:64]
-
-
 def _record_attempt(request: HttpRequest, *, email: str, result: str) -> None:
     SignInAttempt.objects.create(
-        login=_attempt_login_name(email),
+        login=SignInAttempt.clip_login(email),
         ip=account_services.client_ip(request),
         user_agent=str(request.META.get("HTTP_USER_AGENT", ""))[:300],
         result=result,
@@ -236,7 +232,7 @@ def portal_signin_check(*, request: HttpRequest, email: str, password: str) -> P
     lockout and per-address limit; an unknown address costs the same hash as a known one)."""
     email = normalize_email(email)
     lock = account_services.signin_lock(
-        login_name=_attempt_login_name(email),
+        login_name=email,
         ip=account_services.client_ip(request),
         now=timezone.now(),
     )

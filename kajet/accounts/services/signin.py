@@ -138,6 +138,7 @@ def signin_lock(*, login_name: str, ip: str | None, now: datetime) -> SignInLock
     whether a login exists. At most five small indexed queries; no password hash.
     """
     rule = lock_rule()
+    login_name = SignInAttempt.clip_login(login_name)  # as the attempts were recorded
     since = _memory_start(login_name, now)
     return _pair_lock(login_name, ip, since, now, rule) or _ceiling_lock(
         login_name, ip, since, now, rule
@@ -176,7 +177,7 @@ def record_attempt(
     request: HttpRequest, *, login_name: str, user: User | None, result: str, via: str
 ) -> None:
     SignInAttempt.objects.create(
-        login=login_name,
+        login=SignInAttempt.clip_login(login_name),
         user=user,
         ip=client_ip(request),
         user_agent=user_agent(request),

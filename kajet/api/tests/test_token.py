@@ -156,6 +156,18 @@ def test_bad_input_is_400(client: Client, world: Any) -> None:
     assert token_post(client, login="x" * 65, password="y").status_code == 400
 
 
+def test_an_over_long_login_is_recorded_cut_and_locks_the_same_way(
+    client: Client, world: Any
+) -> None:
+    """The token endpoint takes e-mail addresses up to 254 characters; the attempt column is
+    64 wide (PostgreSQL refused the insert with a 500). Cut the same way, the lock still counts."""
+    login = "y" * 200
+    for _ in range(5):
+        assert token_post(client, login=login, password="wrong").status_code == 400
+    assert SignInAttempt.objects.filter(login="y" * 64).count() == 5
+    assert token_post(client, login=login, password="wrong").status_code == 429
+
+
 def test_delete_revokes_the_current_token_only(client: Client, world: Any) -> None:
     user = world.user("guardian")
     first, second = token_for(user), token_for(user)

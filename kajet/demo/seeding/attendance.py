@@ -87,7 +87,7 @@ def seed_school_data(seeded: SeededSchool, *, today: datetime.date, scale: str) 
     AttendanceMark.objects.bulk_create(marks, batch_size=5000)
 
     if scale == "demo":
-        _school_trip(school, lessons)
+        _school_trip(school)
         _pending_excuses(school, recent, today)
 
 
@@ -174,9 +174,9 @@ def _marks(
     return marks
 
 
-def _school_trip(school: object, lessons: list[Lesson]) -> None:
+def _school_trip(school: School) -> None:
     """A school-defined type for the demo: "wycieczka szkolna" (counted as present), used for
-    every present mark of the first class on its first school day with lessons."""
+    every present mark of the first class on its first school day with one."""
     trip = AttendanceType.objects.create(
         school=school,
         name="wycieczka szkolna",
@@ -185,13 +185,19 @@ def _school_trip(school: object, lessons: list[Lesson]) -> None:
         colour="#fde047",
         order=len(stats.KINDS),
     )
-    first = min(lessons, key=lambda lesson: (lesson.course.school_class_id, lesson.date))
-    AttendanceMark.objects.filter(
-        lesson__date=first.date,
-        lesson__course__school_class_id=first.course.school_class_id,
-        type__kind=stats.PRESENT,
-        type__is_standard=True,
-    ).update(type=trip)
+    present = AttendanceMark.objects.filter(
+        school=school, type__kind=stats.PRESENT, type__is_standard=True
+    )
+    # The first day with a present mark (the random marks may leave a small class's first day
+    # absent only): its class's present marks of that day become the trip.
+    first = present.order_by("lesson__course__school_class_id", "lesson__date").values(
+        "lesson__course__school_class_id", "lesson__date"
+    )[:1]
+    for day in first:
+        present.filter(
+            lesson__date=day["lesson__date"],
+            lesson__course__school_class_id=day["lesson__course__school_class_id"],
+        ).update(type=trip)
 
 
 def _pending_excuses(school: object, since: datetime.date, today: datetime.date) -> None:
