@@ -1,5 +1,5 @@
 """Timetable and calendar API: a week of lessons (a student's, a class's, a teacher's), the
-calendar events a user sees (one of them; editing it), and the lucky number. The same access
+calendar events a user sees (one of them; editing and removing it), and the lucky number. The same access
 helpers, selectors and services as the pages (kajet.timetable)."""
 
 from __future__ import annotations
@@ -406,3 +406,22 @@ class EventView(ScopedAPIView):
                 {"detail": " ".join(error.messages)}, status=status.HTTP_400_BAD_REQUEST
             )
         return Response(CalendarEventOutput(access.access_event(user, event.pk)).data)
+
+    @extend_schema(
+        request=None,
+        responses={204: None, 404: ErrorOutput},
+        summary="Remove a calendar event (its author or a calendar manager)",
+        description=(
+            "The event disappears from the calendar, the timetable, the feeds and this API; "
+            "it is kept for the register (soft delete) with its history — who removed it, "
+            "when, and what it was."
+        ),
+    )
+    def delete(self, request: AuthedAPIRequest, event_id: int) -> Response:
+        user = request.user
+        event = access.access_event_for_edit(user, event_id)
+        try:
+            services.event_remove(school=request.school, actor=user, event=event)
+        except ValidationError:  # removed by someone else in the meantime
+            raise Http404 from None
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -14,8 +14,10 @@ apps that subscribe to a URL.
 * Time zone: lesson times are wall-clock times in Europe/Warsaw, sent with ``TZID`` and the
   matching ``VTIMEZONE``; all-day items (events without a lesson, homework) are DATE values.
 * Caching: the body is hashed into a strong ETag; a matching ``If-None-Match`` gets 304.
-  The built body is kept in the cache for ``FEED_CACHE_SECONDS`` per user and day, so
-  polling costs one token lookup; a change reaches the feed within that time.
+  The built body is kept in the cache for ``FEED_CACHE_SECONDS`` per user, day and
+  ``School.home_version`` (read with the token), so polling costs one token lookup; a
+  change of the timetable, calendar or homework (a removal too) reaches the feed at once,
+  any other change within that time.
   DTSTAMP comes from the data (not the clock), so an unchanged feed gives the same bytes.
 * Cost: a constant number of queries per person covered (a guardian's children are few).
 """
@@ -270,7 +272,10 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     user = row.user
     today = timezone.localdate()
-    key = f"kajet:ical:{user.pk}:{today.isoformat()}"
+    # The school's home version (read with the token, no query) moves with every write of the
+    # timetable, the calendar and homework — additions, edits and removals alike — so such a
+    # change reaches the feed at once; other changes (meetings) within FEED_CACHE_SECONDS.
+    key = f"kajet:ical:{user.pk}:{row.school.home_version}:{today.isoformat()}"
     body = cache.get(key)
     if body is None:
         with scope(school=row.school_id), translation.override(settings.LANGUAGE_CODE):

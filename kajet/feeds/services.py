@@ -70,7 +70,7 @@ def feed_token_resolve(token: str) -> CalendarFeedToken | None:
         return None
     with scopes_disabled():
         row = (
-            CalendarFeedToken.objects.select_related("user")
+            CalendarFeedToken.objects.select_related("user", "school")
             .filter(token_hash=token_hash(token), user__is_active=True)
             .first()
         )

@@ -10,13 +10,22 @@
   school, some classes, a group, or a teacher's absence.
 * ``CalendarPolicy`` — per school: the test-load limits and whether the lucky number is on.
 * ``LuckyNumber`` — the drawn number for one school day (stored: never changes once drawn).
+
+Entries, lesson changes and events are register data and are never hard-deleted: removing one
+sets ``deleted_at``/``deleted_by`` through a service that writes history
+(``services.event_remove``, ``services.lesson_change_remove``, ``services.timetable_class_save``).
+``objects`` hides deleted rows (so every page, feed and API reads only live ones);
+``all_objects`` sees them too (the XML export, the history). ``delete()`` refuses.
 """
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
 
 from kajet.core.collation import POLISH
 from kajet.core.datefmt import short_date
@@ -37,6 +46,65 @@ WEEKDAYS = [
     (3, _("Thursday")),
     (4, _("Friday")),
 ]
+
+
+def _refuse_delete(what: str) -> TypeError:
+    return TypeError(
+        f"{what} is register data and is never hard-deleted: remove it with its service in "
+        "kajet.timetable.services (event_remove, lesson_change_remove, timetable_class_save), "
+        "which soft-deletes it (deleted_at, deleted_by) and writes history."
+    )
+
+
+class SoftDeleteQuerySet(models.QuerySet[Any]):
+    """A queryset that refuses a bulk ``delete()`` (see ``SoftDeleteModel``)."""
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise _refuse_delete(self.model.__name__)
+
+    delete.alters_data = True  # type: ignore[attr-defined]
+    delete.queryset_only = True  # type: ignore[attr-defined]
+
+
+class _LiveManager(models.Manager.from_queryset(SoftDeleteQuerySet)):  # type: ignore[misc]
+    """The rows not deleted (the scoped ``objects`` of a soft-deleted model builds on it)."""
+
+    def get_queryset(self) -> models.QuerySet[Any]:
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+class _AllManager(models.Manager.from_queryset(SoftDeleteQuerySet)):  # type: ignore[misc]
+    """Every row, deleted or not (``all_objects``)."""
+
+
+class SoftDeleteModel(TenantModel):
+    """A tenant table whose rows are soft-deleted: ``objects`` (the default manager, also
+    behind related managers such as ``entry.changes``) hides deleted rows, ``all_objects``
+    shows them, and ``delete()`` raises ``TypeError`` so nothing is hard-deleted by accident.
+    A foreign key to a deleted row still resolves (Django follows it with the base manager)."""
+
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("deleted by"),
+    )
+
+    objects: ClassVar[Any] = ScopedManager(_manager_class=_LiveManager, school="school")
+    all_objects: ClassVar[Any] = ScopedManager(_manager_class=_AllManager, school="school")
+
+    class Meta:
+        abstract = True
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise _refuse_delete(type(self).__name__)
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
 
 
 class Room(TenantModel):
@@ -80,7 +148,7 @@ class TimetablePlan(TenantModel):
         return self.name or short_date(self.valid_from)
 
 
-class TimetableEntry(TenantModel):
+class TimetableEntry(SoftDeleteModel):
     """One weekly lesson of a plan. Conflicts (teacher, class/group, room twice in a period)
     are refused by ``services.timetable_class_save`` using ``rules.find_conflicts``."""
 
@@ -97,8 +165,11 @@ class TimetableEntry(TenantModel):
         verbose_name = _("timetable entry")
         verbose_name_plural = _("timetable entries")
         constraints = [
+            # Only among live entries: a removed lesson may be planned again.
             models.UniqueConstraint(
-                fields=["plan", "weekday", "period", "course"], name="entry_unique_slot"
+                fields=["plan", "weekday", "period", "course"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="entry_unique_slot",
             ),
         ]
         indexes = [models.Index(fields=["plan", "course"])]
@@ -107,7 +178,7 @@ class TimetableEntry(TenantModel):
         return f"{self.get_weekday_display()} {self.period_id}: {self.course_id}"
 
 
-class LessonChange(TenantModel):
+class LessonChange(SoftDeleteModel):
     """A change to one lesson (entry) on one date. Shown to the class/group, its guardians and
     both teachers; the original entry is never altered."""
 
@@ -163,7 +234,12 @@ class LessonChange(TenantModel):
         verbose_name = _("lesson change")
         verbose_name_plural = _("lesson changes")
         constraints = [
-            models.UniqueConstraint(fields=["entry", "date"], name="lessonchange_unique"),
+            # Only among live changes: a withdrawn change may be recorded again.
+            models.UniqueConstraint(
+                fields=["entry", "date"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="lessonchange_unique",
+            ),
         ]
         indexes = [
             models.Index(fields=["school", "date"]),
@@ -174,7 +250,7 @@ class LessonChange(TenantModel):
         return f"{self.get_kind_display()} {self.date}"
 
 
-class Event(TenantModel):
+class Event(SoftDeleteModel):
     """A calendar event. ``scope`` says who it concerns; a test or quiz names its course."""
 
     class Kind(models.TextChoices):

@@ -364,7 +364,7 @@ ENTITIES: list[Entity] = [
         TimetableEntry,
         "A weekly lesson of a timetable version.",
         "Lekcja tygodniowego planu.",
-        lambda s: TimetableEntry.objects.filter(plan__year=s.year),
+        lambda s: TimetableEntry.all_objects.filter(plan__year=s.year),
     ),
     Entity(
         "lessonChange",
@@ -372,7 +372,7 @@ ENTITIES: list[Entity] = [
         LessonChange,
         "A substitution, cancellation or move of one lesson on one date.",
         "Zastępstwo, odwołanie lub przeniesienie lekcji w danym dniu.",
-        lambda s: LessonChange.objects.filter(entry__plan__year=s.year),
+        lambda s: LessonChange.all_objects.filter(entry__plan__year=s.year),
     ),
     Entity(
         "event",
@@ -380,7 +380,7 @@ ENTITIES: list[Entity] = [
         Event,
         "A calendar event (test, trip, day off, …).",
         "Wydarzenie terminarza (sprawdzian, wycieczka, dzień wolny, …).",
-        lambda s: Event.objects.filter(
+        lambda s: Event.all_objects.filter(
             starts_on__lte=s.year.ends_on, ends_on__gte=s.year.starts_on
         ),
     ),

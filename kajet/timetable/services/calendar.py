@@ -37,6 +37,7 @@ from kajet.timetable.models import (
     Event,
 )
 from kajet.timetable.selectors.events import calendar_policy, test_dates_for_classes
+from kajet.timetable.services.deletion import deletion_stamp, soft_delete
 
 KIND_EVENT = Notification.Kind.EVENT
 
@@ -444,24 +445,30 @@ def event_update(
 
 
 @transaction.atomic
-def event_remove(*, school: School, actor: User, event: Event) -> None:
-    """Remove an event from the calendar (history keeps what it was)."""
-    home_changed(school.pk)  # the home page caches what this changes
+def event_remove(*, school: School, actor: User, event: Event) -> Event:
+    """Remove an event from the calendar: it is soft-deleted (``deleted_at``, ``deleted_by``)
+    and disappears from every page, feed and API answer, while the row and its history (the
+    whole old state, who and when) stay for the register. Raises ``ValidationError`` when it
+    was removed in the meantime."""
+    home_changed(school.pk)  # the home page and the feeds cache what this changes
+    locked = Event.objects.select_for_update().filter(pk=event.pk).first()
+    if locked is None:
+        raise ValidationError(_("This event has already been removed."))
+    now = timezone.now()
+    old = _event_state(locked, list(locked.classes.values_list("pk", flat=True)))
+    soft_delete(locked, actor=actor, at=now)
     history_record(
         school=school,
         actor=actor,
         code="timetable.event.removed",
         object_type="event",
-        object_id=event.pk,
-        old={
-            "kind": event.kind,
-            "title": event.title,
-            "starts_on": event.starts_on.isoformat(),
-        },
+        object_id=locked.pk,
+        old=old,
+        new=deletion_stamp(actor, now),
     )
-    if event.kind == Event.Kind.DAY_OFF:
+    if locked.kind == Event.Kind.DAY_OFF:
         _forget_lucky_on_commit(school.pk)
-    event.delete()
+    return locked
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kajet.accounts.models import User
@@ -30,6 +31,7 @@ from kajet.timetable.models import (
     Room,
     TimetableEntry,
 )
+from kajet.timetable.services.deletion import deletion_stamp, lesson_change_state, soft_delete
 
 KIND_CHANGE = Notification.Kind.CHANGE
 
@@ -173,15 +175,26 @@ def _notify_change(
 
 
 @transaction.atomic
-def lesson_change_remove(*, school: School, actor: User, change: LessonChange) -> None:
-    """Withdraw a change (the lesson takes place as planned); history keeps the record."""
-    home_changed(school.pk)  # the home page caches what this changes
+def lesson_change_remove(*, school: School, actor: User, change: LessonChange) -> LessonChange:
+    """Withdraw a change (the lesson takes place as planned): the change is soft-deleted
+    (``deleted_at``, ``deleted_by``) and no week, feed or API answer shows it any more; the row
+    and its history (its whole old state, who and when) stay. A new change for the same lesson
+    and date may be recorded afterwards. Raises ``ValidationError`` when it was withdrawn in
+    the meantime."""
+    home_changed(school.pk)  # the home page and the feeds cache what this changes
+    locked = LessonChange.objects.select_for_update().filter(pk=change.pk).first()
+    if locked is None:
+        raise ValidationError(_("This change has already been withdrawn."))
+    now = timezone.now()
+    old = lesson_change_state(locked)
+    soft_delete(locked, actor=actor, at=now)
     history_record(
         school=school,
         actor=actor,
         code="timetable.lesson_change.removed",
         object_type="lessonchange",
-        object_id=change.pk,
-        old={"entry": change.entry_id, "date": change.date.isoformat(), "kind": change.kind},
+        object_id=locked.pk,
+        old=old,
+        new=deletion_stamp(actor, now),
     )
-    change.delete()
+    return locked

@@ -6,14 +6,16 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kajet.accounts.models import User
-from kajet.core.history import history_record
+from kajet.core.history import history_record, history_record_many
 from kajet.core.models import School
 from kajet.core.versions import home_changed
 from kajet.school.models import (
@@ -24,11 +26,17 @@ from kajet.school.models import (
 )
 from kajet.timetable import rules
 from kajet.timetable.models import (
+    LessonChange,
     Room,
     TimetableEntry,
     TimetablePlan,
 )
 from kajet.timetable.rooms import room_label
+from kajet.timetable.services.deletion import (
+    deletion_stamp,
+    lesson_change_state,
+    timetable_entry_state,
+)
 
 
 @transaction.atomic
@@ -143,7 +151,9 @@ def timetable_class_save(
     school_class: SchoolClass,
     cells: Sequence[CellInput],
 ) -> int:
-    """Replace the class's entries in ``plan`` with ``cells``, all or nothing.
+    """Replace the class's entries in ``plan`` with ``cells``, all or nothing, by difference:
+    unchanged entries stay, removed ones are soft-deleted with history (and their lesson
+    changes with them), new ones are created (``_class_entries_replace``).
 
     Refused with ``TimetableConflictError`` (its messages name every conflict) when the new
     class plan, together with the rest of the school's plan, puts a teacher, the class or a
@@ -205,19 +215,8 @@ def timetable_class_save(
             "weekday", "period_id", "course_id", "room_id"
         )
     )
-    TimetableEntry.objects.filter(plan=plan, course__school_class=school_class).delete()
-    TimetableEntry.objects.bulk_create(
-        [
-            TimetableEntry(
-                school=school,
-                plan=plan,
-                weekday=c.weekday,
-                period_id=c.period_id,
-                course_id=c.course_id,
-                room_id=c.room_id,
-            )
-            for c in cells
-        ]
+    _class_entries_replace(
+        school=school, actor=actor, plan=plan, school_class=school_class, cells=cells
     )
     history_record(
         school=school,
@@ -232,6 +231,97 @@ def timetable_class_save(
         },
     )
     return len(cells)
+
+
+def _class_entries_replace(
+    *,
+    school: School,
+    actor: User,
+    plan: TimetablePlan,
+    school_class: SchoolClass,
+    cells: Sequence[CellInput],
+) -> None:
+    """Make the class's live entries in ``plan`` match ``cells`` by difference: an entry for
+    the same weekday, period and course stays (its row, its id and its lesson changes), a
+    new room is an edit, an entry no cell names is soft-deleted (with its live lesson
+    changes) and a new cell becomes a new entry — each with its history row."""
+    now = timezone.now()
+    current = {
+        (e.weekday, e.period_id, e.course_id): e
+        for e in TimetableEntry.objects.select_for_update(of=("self",)).filter(
+            plan=plan, course__school_class=school_class
+        )
+    }
+    wanted = {(c.weekday, c.period_id, c.course_id): c for c in cells}
+    history: list[dict[str, Any]] = []
+    removed = [e for key, e in current.items() if key not in wanted]
+    for entry in removed:
+        history.append(_entry_history("timetable.entry.removed", entry, deleted=(actor, now)))
+    removed_changes = list(
+        LessonChange.objects.select_for_update().filter(entry__in=[e.pk for e in removed])
+    )
+    for change in removed_changes:
+        history.append(
+            {
+                "code": "timetable.lesson_change.removed",
+                "object_type": "lessonchange",
+                "object_id": change.pk,
+                "old": lesson_change_state(change),
+                "new": {**deletion_stamp(actor, now), "entry_removed": True},
+            }
+        )
+    LessonChange.objects.filter(pk__in=[c.pk for c in removed_changes]).update(
+        deleted_at=now, deleted_by=actor
+    )
+    TimetableEntry.objects.filter(pk__in=[e.pk for e in removed]).update(
+        deleted_at=now, deleted_by=actor
+    )
+    for key, entry in current.items():
+        cell = wanted.get(key)
+        if cell is not None and cell.room_id != entry.room_id:
+            old = timetable_entry_state(entry)
+            entry.room_id = cell.room_id
+            entry.save(update_fields=["room"])
+            history.append(
+                {
+                    "code": "timetable.entry.changed",
+                    "object_type": "timetableentry",
+                    "object_id": entry.pk,
+                    "old": old,
+                    "new": timetable_entry_state(entry),
+                }
+            )
+    added = TimetableEntry.objects.bulk_create(
+        [
+            TimetableEntry(
+                school=school,
+                plan=plan,
+                weekday=c.weekday,
+                period_id=c.period_id,
+                course_id=c.course_id,
+                room_id=c.room_id,
+            )
+            for key, c in wanted.items()
+            if key not in current
+        ]
+    )
+    history += [_entry_history("timetable.entry.added", e) for e in added]
+    history_record_many(school=school, actor=actor, entries=history)
+
+
+def _entry_history(
+    code: str, entry: TimetableEntry, deleted: tuple[User, datetime.datetime] | None = None
+) -> dict[str, Any]:
+    state = timetable_entry_state(entry)
+    if deleted is None:
+        return {"code": code, "object_type": "timetableentry", "object_id": entry.pk, "new": state}
+    return {
+        "code": code,
+        "object_type": "timetableentry",
+        "object_id": entry.pk,
+        "old": state,
+        "new": deletion_stamp(*deleted),
+    }
 
 
 @transaction.atomic

@@ -178,8 +178,12 @@ def event_remove(request: AuthedRequest, event_id: int) -> HttpResponse:
     if not access.can_remove_event(user, event):
         raise Http404
     school = request.school
-    services.event_remove(school=school, actor=user, event=event)
-    messages.success(request, _("The event was removed from the calendar."))
+    try:
+        services.event_remove(school=school, actor=user, event=event)
+    except ValidationError as error:  # removed by someone else in the meantime
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The event was removed from the calendar."))
     return redirect("timetable:calendar")
 
 

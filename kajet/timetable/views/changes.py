@@ -105,6 +105,10 @@ def change_remove(request: AuthedRequest, change_id: int) -> HttpResponse:
     user = request.user
     change = access.access_change(user, change_id)
     school = request.school
-    services.lesson_change_remove(school=school, actor=user, change=change)
-    messages.success(request, _("The change was withdrawn."))
+    try:
+        services.lesson_change_remove(school=school, actor=user, change=change)
+    except ValidationError as error:  # withdrawn by someone else in the meantime
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The change was withdrawn."))
     return redirect("timetable:changes")
