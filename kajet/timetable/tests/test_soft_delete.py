@@ -334,3 +334,94 @@ def test_deletion_keeps_the_row_at_its_time(tt: Timetable) -> None:
     kept = Event.all_objects.get(pk=event.pk)
     assert kept.deleted_at is not None and kept.deleted_at >= at
     assert kept.title == "Sprawdzian" and list(kept.classes.all()) == [w.school_class]
+
+
+# --- the XML export and import keep deletions -------------------------------------------------
+
+
+def _remove_one_of_each(tt: Timetable) -> dict[str, int]:
+    w = tt.world
+    admin, principal = w.user(Role.SCHOOL_ADMIN), w.user(Role.PRINCIPAL)
+    event = add_test(tt, "Sprawdzian usunięty")
+    services.event_remove(school=w.school, actor=principal, event=event)
+    change = services.lesson_change_add(
+        school=w.school,
+        actor=principal,
+        entry=tt.math_monday,
+        date=MONDAY,
+        kind=LessonChange.Kind.CANCELLATION,
+    )
+    services.lesson_change_remove(school=w.school, actor=principal, change=change)
+    services.timetable_class_save(
+        school=w.school, actor=admin, plan=tt.plan, school_class=w.other_class, cells=[]
+    )
+    return {
+        "event": event.pk,
+        "lessonChange": change.pk,
+        "timetableEntry": tt.other_class_monday.pk,
+    }
+
+
+def _deleted_in(root: Any) -> dict[str, dict[int, tuple[str | None, str | None]]]:
+    ns = "{https://kajet.org.pl/xml/register/1}"
+    return {
+        tag: {
+            int(e.get("id")): (e.get("deleted_at"), e.get("deleted_by"))
+            for e in root.iter(f"{ns}{tag}")
+        }
+        for tag in ("event", "lessonChange", "timetableEntry")
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleted_rows_are_exported_validated_and_imported_as_deleted(
+    world: Any, tmp_path: Any
+) -> None:
+    from django.core.management import call_command
+    from django_scopes import scopes_disabled
+    from lxml import etree
+
+    from kajet.records.xmlio.export import register_chunks
+    from kajet.records.xmlio.xsd import schema
+    from kajet.timetable.tests.conftest import build_timetable
+
+    tt = build_timetable(world)
+    removed = _remove_one_of_each(tt)
+    text = "".join(register_chunks(school=world.school, year=world.year))
+    root = etree.fromstring(text.encode())
+    schema().assertValid(root)
+    exported = _deleted_in(root)
+    by = {"event": Role.PRINCIPAL, "lessonChange": Role.PRINCIPAL}
+    for tag, pk in removed.items():
+        deleted_at, deleted_by = exported[tag][pk]
+        assert deleted_at is not None
+        assert deleted_by == str(world.user(by.get(tag, Role.SCHOOL_ADMIN)).pk)
+    live_entries = [pk for pk, stamp in exported["timetableEntry"].items() if stamp[0] is None]
+    assert len(live_entries) == 4
+    with scopes_disabled():
+        kept = {
+            "event": {e.pk: (e.deleted_at, e.deleted_by_id) for e in Event.all_objects.all()},
+            "lessonChange": {
+                c.pk: (c.deleted_at, c.deleted_by_id) for c in LessonChange.all_objects.all()
+            },
+            "timetableEntry": {
+                e.pk: (e.deleted_at, e.deleted_by_id) for e in TimetableEntry.all_objects.all()
+            },
+        }
+    path = tmp_path / "rejestr.xml"
+    path.write_text(text, encoding="utf-8")
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("import_register", str(path), stdout=None)
+    with scopes_disabled():
+        assert {e.pk: (e.deleted_at, e.deleted_by_id) for e in Event.all_objects.all()} == kept[
+            "event"
+        ]
+        assert {
+            c.pk: (c.deleted_at, c.deleted_by_id) for c in LessonChange.all_objects.all()
+        } == kept["lessonChange"]
+        assert {
+            e.pk: (e.deleted_at, e.deleted_by_id) for e in TimetableEntry.all_objects.all()
+        } == kept["timetableEntry"]
+        assert not Event.objects.filter(pk=removed["event"]).exists()
+        assert not TimetableEntry.objects.filter(pk=removed["timetableEntry"]).exists()
+        assert TimetableEntry.objects.count() == 4
