@@ -1,6 +1,6 @@
 """Timetable and calendar API: a week of lessons (a student's, a class's, a teacher's), the
-calendar events a user sees (one of them; editing and removing it), and the lucky number. The same access
-helpers, selectors and services as the pages (kajet.timetable)."""
+calendar events a user sees (one of them; editing and removing it), and the lucky number. The
+same access helpers, selectors and services as the pages (kajet.timetable)."""
 
 from __future__ import annotations
 

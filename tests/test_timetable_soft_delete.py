@@ -6,22 +6,32 @@ with a history row holding its old values — and ``delete()`` refuses."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.cache import cache
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_scopes import scopes_disabled
+from lxml import etree
 
 from kajet.accounts.models import Role
 from kajet.api.tests.helpers import bearer, token_for
 from kajet.core.models import HistoryEntry
 from kajet.feeds.services import feed_token_regenerate
+from kajet.records.xmlio.export import register_chunks
+from kajet.records.xmlio.xsd import schema
 from kajet.timetable import services
 from kajet.timetable.models import Event, LessonChange, TimetableEntry
-from kajet.timetable.tests.conftest import MONDAY, TODAY, Timetable
+from kajet.timetable.tests.conftest import MONDAY, TODAY, Timetable, build_timetable
 from kajet.timetable.tests.test_views import grid_post
+
+pytestmark = pytest.mark.django_db
 
 D = datetime.timedelta
 WEEK = f"?tydzien={MONDAY.isoformat()}"
@@ -31,6 +41,19 @@ HOME = reverse("dashboard:home")
 @pytest.fixture(autouse=True)
 def _empty_cache() -> None:
     cache.clear()
+
+
+@pytest.fixture
+def tt(world: Any) -> Timetable:
+    return build_timetable(world)
+
+
+@pytest.fixture
+def on_today() -> Iterator[None]:
+    with time_machine.travel(
+        datetime.datetime(2026, 11, 16, 10, 0, tzinfo=ZoneInfo("Europe/Warsaw")), tick=False
+    ):
+        yield
 
 
 def api(user: Any, method: str, address: str) -> Any:
@@ -377,14 +400,6 @@ def _deleted_in(root: Any) -> dict[str, dict[int, tuple[str | None, str | None]]
 def test_deleted_rows_are_exported_validated_and_imported_as_deleted(
     world: Any, tmp_path: Any
 ) -> None:
-    from django.core.management import call_command
-    from django_scopes import scopes_disabled
-    from lxml import etree
-
-    from kajet.records.xmlio.export import register_chunks
-    from kajet.records.xmlio.xsd import schema
-    from kajet.timetable.tests.conftest import build_timetable
-
     tt = build_timetable(world)
     removed = _remove_one_of_each(tt)
     text = "".join(register_chunks(school=world.school, year=world.year))
