@@ -440,3 +440,26 @@ def test_deleted_rows_are_exported_validated_and_imported_as_deleted(
         assert not Event.objects.filter(pk=removed["event"]).exists()
         assert not TimetableEntry.objects.filter(pk=removed["timetableEntry"]).exists()
         assert TimetableEntry.objects.count() == 4
+
+
+def test_a_removed_events_page_says_so_to_those_who_saw_it(
+    tt: Timetable, other_world: Any, client_for: Any, on_today: Any
+) -> None:
+    """A notification's link to an event removed since: 410 with what it was, not a bare 404;
+    still 404 for anyone who could not see the event."""
+    w = tt.world
+    event = add_test(tt, "Sprawdzian odwołany")
+    services.event_remove(school=w.school, actor=w.user(Role.PRINCIPAL), event=event)
+    url = reverse("timetable:event", args=[event.pk])
+    family = client_for(w.user(Role.GUARDIAN)).get(url)
+    assert family.status_code == 410
+    body = family.content.decode()
+    assert "Sprawdzian odwołany" in body and "was removed from the calendar on" in body
+    assert "Removed by" not in body  # who removed it: for staff only
+    staff = client_for(w.user(Role.TEACHER)).get(url).content.decode()
+    assert f"Removed by: {w.user(Role.PRINCIPAL).full_name}" in staff
+    assert client_for(other_world.user(Role.GUARDIAN)).get(url).status_code == 404
+    assert client_for(other_world.user(Role.PRINCIPAL)).get(url).status_code == 404
+    # A student of another class never saw it.
+    other_student = w.other_student.user
+    assert client_for(other_student).get(url).status_code == 404

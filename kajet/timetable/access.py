@@ -151,6 +151,17 @@ def access_event(user: User, event_id: int, student: Student | None = None) -> E
         raise Http404 from None
 
 
+def access_removed_event(user: User, event_id: int, student: Student | None = None) -> Event:
+    """A removed (soft-deleted) event the user could see before it was removed — for the
+    page a notification's link leads to afterwards; 404 for any other."""
+    require(user, "calendar.view")
+    qs = Event.all_objects.filter(events_visible_q(user, student), deleted_at__isnull=False)
+    try:
+        return qs.distinct().select_related("period", "deleted_by").get(pk=event_id)
+    except Event.DoesNotExist:
+        raise Http404 from None
+
+
 def can_remove_event(user: User, event: Event) -> bool:
     return can(user, "calendar.manage") or (
         can(user, "calendar.add") and event.author_id == user.pk

@@ -155,7 +155,17 @@ def calendar_list(request: AuthedRequest) -> HttpResponse:
 def event_detail(request: AuthedRequest, event_id: int) -> HttpResponse:
     user = request.user
     _students, selected = family_students(request)
-    event = access.access_event(user, event_id, selected)
+    try:
+        event = access.access_event(user, event_id, selected)
+    except Http404:
+        # A link from a notification or an old page to an event removed since: say so (410).
+        removed = access.access_removed_event(user, event_id, selected)
+        return render(
+            request,
+            "timetable/event_removed.html",
+            {"event": removed, "show_who": access.can_edit_event(user, removed)},
+            status=410,
+        )
     can_edit = access.can_edit_event(user, event)
     return render(
         request,
