@@ -258,7 +258,9 @@ def _class_entries_replace(
     for entry in removed:
         history.append(_entry_history("timetable.entry.removed", entry, deleted=(actor, now)))
     removed_changes = list(
-        LessonChange.objects.select_for_update().filter(entry__in=[e.pk for e in removed])
+        LessonChange.objects.select_for_update(of=("self",)).filter(
+            entry__in=[e.pk for e in removed]
+        )
     )
     for change in removed_changes:
         history.append(
