@@ -185,6 +185,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            # A Redis that stops answering fails a cache call in seconds, not never.
+            "OPTIONS": {"socket_connect_timeout": 5, "socket_timeout": 5},
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
@@ -316,6 +318,13 @@ KAJET_ABSENCE_ALERT_MINUTES = int(os.environ.get("KAJET_ABSENCE_ALERT_MINUTES", 
 
 # --- Background work ------------------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+# Production asks for Redis explicitly: without it the cache, the sessions and the rate limits
+# would silently be per process and tasks would run inside web requests.
+if env_bool("KAJET_REQUIRE_REDIS") and not (REDIS_URL and CELERY_BROKER_URL):
+    raise ImproperlyConfigured(
+        "KAJET_REQUIRE_REDIS=1 needs REDIS_URL and CELERY_BROKER_URL (Redis for the cache, "
+        "sessions, rate limits and background work)."
+    )
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE

@@ -20,7 +20,9 @@ def healthz(request: HttpRequest) -> HttpResponse:
     ``"error"`` otherwise (``redis`` only when Redis is configured). Never cached."""
     checks = health()
     ok = all(value == "ok" for value in checks.values())
-    response = JsonResponse({"status": "ok" if ok else "error", **checks}, status=200 if ok else 503)
+    response = JsonResponse(
+        {"status": "ok" if ok else "error", **checks}, status=200 if ok else 503
+    )
     response["Cache-Control"] = "no-store"
     return response
 
