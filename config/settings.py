@@ -328,7 +328,13 @@ if env_bool("KAJET_REQUIRE_REDIS") and not (REDIS_URL and CELERY_BROKER_URL):
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
-# Scheduled jobs (run by `celery -A config worker -B` in production).
+# A worker takes one task at a time (a killed worker holds no others), and the notification
+# tasks are acknowledged after they ran (kajet/notifications/tasks.py).
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A claimed notification delivery not renewed for this long is sent again by the sweep
+# (its worker died); longer than one message can take (EMAIL_TIMEOUT per step).
+KAJET_DELIVERY_LEASE_SECONDS = int(os.environ.get("KAJET_DELIVERY_LEASE_SECONDS", "300"))
+# Scheduled jobs (run by `celery -A config beat` beside the workers in production).
 CELERY_BEAT_SCHEDULE = {
     "school-graduates-close": {
         "task": "school.graduates_close",
@@ -336,7 +342,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "notifications-sweep": {
         "task": "notifications.sweep",
-        "schedule": 60.0,
+        "schedule": float(os.environ.get("KAJET_SWEEP_SECONDS", "60")),
     },
     "timetable-lucky-numbers": {
         "task": "timetable.lucky_numbers_predraw",
