@@ -185,6 +185,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            # A Redis that stops answering fails a cache call in seconds, not never.
+            "OPTIONS": {"socket_connect_timeout": 5, "socket_timeout": 5},
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
@@ -316,10 +318,23 @@ KAJET_ABSENCE_ALERT_MINUTES = int(os.environ.get("KAJET_ABSENCE_ALERT_MINUTES", 
 
 # --- Background work ------------------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+# Production asks for Redis explicitly: without it the cache, the sessions and the rate limits
+# would silently be per process and tasks would run inside web requests.
+if env_bool("KAJET_REQUIRE_REDIS") and not (REDIS_URL and CELERY_BROKER_URL):
+    raise ImproperlyConfigured(
+        "KAJET_REQUIRE_REDIS=1 needs REDIS_URL and CELERY_BROKER_URL (Redis for the cache, "
+        "sessions, rate limits and background work)."
+    )
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
-# Scheduled jobs (run by `celery -A config worker -B` in production).
+# A worker takes one task at a time (a killed worker holds no others), and the notification
+# tasks are acknowledged after they ran (kajet/notifications/tasks.py).
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A claimed notification delivery not renewed for this long is sent again by the sweep
+# (its worker died); longer than one message can take (EMAIL_TIMEOUT per step).
+KAJET_DELIVERY_LEASE_SECONDS = int(os.environ.get("KAJET_DELIVERY_LEASE_SECONDS", "300"))
+# Scheduled jobs (run by `celery -A config beat` beside the workers in production).
 CELERY_BEAT_SCHEDULE = {
     "school-graduates-close": {
         "task": "school.graduates_close",
@@ -327,7 +342,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "notifications-sweep": {
         "task": "notifications.sweep",
-        "schedule": 60.0,
+        "schedule": float(os.environ.get("KAJET_SWEEP_SECONDS", "60")),
     },
     "timetable-lucky-numbers": {
         "task": "timetable.lucky_numbers_predraw",

@@ -284,26 +284,7 @@ def notify_now(world: Any, user: User) -> None:
     Notification.objects.create(school=world.school, user=user, kind="message", title="Raz")
 
 
-def test_a_worker_that_died_mid_send_is_never_retried(world: Any) -> None:
-    from kajet.notifications.delivery import release_stale
-    from kajet.notifications.models import Notification
-
-    guardian = world.user("guardian")
-    n = Notification.objects.create(school=world.school, user=guardian, kind="message", title="x")
-    with time_machine.travel(NOON, tick=False) as clock:
-        row = ChannelDelivery.objects.create(
-            school=world.school,
-            notification=n,
-            user=guardian,
-            channel="email",
-            status=Status.SENDING,
-            claim="dead",
-            claimed_at=NOON,
-        )
-        clock.shift(datetime.timedelta(minutes=20))
-        assert release_stale(datetime.datetime.now(tz=WARSAW)) == 1
-    row.refresh_from_db()
-    assert row.status == Status.FAILED and "nothing is sent twice" in row.reason
+# A worker that died mid-send: kajet/notifications/tests/test_delivery_lease.py.
 
 
 # --- the principal's urgent announcement --------------------------------------------------

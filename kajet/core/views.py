@@ -10,10 +10,21 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
+from kajet.core.health import health
+
 
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
-    return JsonResponse({"status": "ok"})
+    """For load balancers and monitoring: 200 ``{"status": "ok", "database": "ok", "redis":
+    "ok"}`` when every check passes, 503 with ``"status": "error"`` and the failing check's
+    ``"error"`` otherwise (``redis`` only when Redis is configured). Never cached."""
+    checks = health()
+    ok = all(value == "ok" for value in checks.values())
+    response = JsonResponse(
+        {"status": "ok" if ok else "error", **checks}, status=200 if ok else 503
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_GET

@@ -5,9 +5,15 @@
    preferences, quiet hours and the school's settings), with a fixed number of queries per
    batch however many users it holds.
 2. ``deliveries_send`` claims due rows with one UPDATE that only pending rows match, so two
-   workers never send the same row; a worker that dies leaves its rows ``sending`` and
-   ``deliveries_sweep`` marks them failed later — a message is sent at most once.
-3. A failed send is retried with backoff (1, 4, 16, 64 minutes) and marked failed after the
+   workers never send the same row. The claim is a lease (``KAJET_DELIVERY_LEASE_SECONDS``):
+   the worker renews it on each row just before sending that row, and a row whose renewal
+   finds the claim gone (the lease ran out and another worker took it) is not sent.
+3. A worker killed mid-batch leaves its rows ``sending``; once their lease has run out the
+   sweep (``release_stale``) puts them back to pending, so the rest of the batch is sent after
+   the restart. Only the one message that was being handed to the mail server when the worker
+   died can have reached it without being marked sent; it is sent again with the same
+   ``Message-ID`` (mail systems drop a repeated one). ADR 7, addendum.
+4. A failed send is retried with backoff (1, 4, 16, 64 minutes) and marked failed after the
    fifth attempt; the school administrator sees it on the delivery log page.
 """
 
@@ -19,9 +25,11 @@ import smtplib
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.mail import get_connection
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -44,8 +52,14 @@ from kajet.portal.extras import users_without_extra
 
 logger = logging.getLogger(__name__)
 Status = ChannelDelivery.Status
-STALE_AFTER = datetime.timedelta(minutes=15)
 SEND_BATCH = 100
+#: Digest rows carry claims with this prefix: a stale one goes back to the digest.
+DIGEST_CLAIM = "digest-"
+
+
+def lease() -> datetime.timedelta:
+    """How long a claim holds without renewal (longer than one message can take to send)."""
+    return datetime.timedelta(seconds=settings.KAJET_DELIVERY_LEASE_SECONDS)
 
 
 # --- planning ---------------------------------------------------------------------------------
@@ -179,6 +193,16 @@ def claim(ids: Sequence[int]) -> list[ChannelDelivery]:
     )
 
 
+def renew(row: ChannelDelivery) -> bool:
+    """Renew this row's lease just before sending it; False when the claim is gone (its lease
+    ran out and the sweep released it), and then this worker must not send it."""
+    return bool(
+        ChannelDelivery.objects.filter(pk=row.pk, claim=row.claim, status=Status.SENDING).update(
+            claimed_at=timezone.now()
+        )
+    )
+
+
 def mark_sent(row: ChannelDelivery) -> None:
     row.status, row.sent_at, row.reason = Status.SENT, timezone.now(), ""
     row.attempts += 1
@@ -279,8 +303,12 @@ def send_one_email(
     if not still_reachable(row, profile):
         mark_skipped(row, _("No confirmed e-mail address."))
         return 0
+    if not renew(row):
+        return 0
     try:
-        notification_email(row, profile).build(connection=connection).send()
+        email = notification_email(row, profile)
+        email.headers["Message-ID"] = message_id(row)
+        email.build(connection=connection).send()
     except smtplib.SMTPRecipientsRefused as error:
         email_bounced(row.user_id)
         mark_failed(row, _("The address was refused: %(e)s") % {"e": error}, retry=False)
@@ -290,6 +318,13 @@ def send_one_email(
         return 0
     mark_sent(row)
     return 1
+
+
+def message_id(row: ChannelDelivery) -> str:
+    """The same for every attempt of one delivery: a message sent again after a worker died
+    while handing it over is recognisably the same message (RFC 5322 Message-ID)."""
+    host = urlsplit(settings.KAJET_BASE_URL).hostname or "kajet.localhost"
+    return f"<kajet.delivery.{row.pk}.{row.notification_id}@{host}>"
 
 
 def email_bounced(user_id: int) -> None:
@@ -333,6 +368,8 @@ def send_pushes(rows: Sequence[ChannelDelivery]) -> int:
     profiles = profiles_of(rows)
     sent = 0
     for row in rows:
+        if not renew(row):
+            continue
         profile = profiles.get(row.user_id)
         payload = push_payload(row.notification, profile.language if profile else "pl")
         sent += send_one_push(row, subscriptions.get(row.user_id, []), payload)
@@ -379,15 +416,24 @@ def finish_push(row: ChannelDelivery, delivered: bool, errors: list[str], had_de
 
 
 def release_stale(now: datetime.datetime) -> int:
-    """Rows a dead worker left ``sending``: failed, never retried (it may have sent them)."""
-    return int(
-        ChannelDelivery.objects.filter(
-            status=Status.SENDING, claimed_at__lt=now - STALE_AFTER
-        ).update(
-            status=Status.FAILED,
-            reason="The worker stopped while sending; not retried so that nothing is sent twice.",
-        )
+    """Rows whose lease ran out (their worker died or hung): pending again, counted as an
+    attempt; failed after the last attempt, so a message that kills its worker every time
+    stops being tried. Digest rows are failed, not retried: a digest batch marks its rows sent
+    only at its end, so some of them may have gone out. Returns how many rows it changed."""
+    stale = ChannelDelivery.objects.filter(status=Status.SENDING, claimed_at__lt=now - lease())
+    digest = stale.filter(claim__startswith=DIGEST_CLAIM).update(
+        status=Status.FAILED,
+        claim="",
+        reason="The worker stopped while sending the digest; not sent again.",
     )
+    reason = "The worker stopped while sending; sent again."
+    given_up = stale.filter(attempts__gte=rules.MAX_ATTEMPTS - 1).update(
+        status=Status.FAILED, claim="", attempts=F("attempts") + 1, reason=reason
+    )
+    again = stale.update(
+        status=Status.PENDING, claim="", send_after=now, attempts=F("attempts") + 1, reason=reason
+    )
+    return int(given_up + digest + again)
 
 
 def due_ids(now: datetime.datetime, limit: int = 5000) -> list[int]:

@@ -17,7 +17,12 @@ from django.utils.translation import gettext as _
 
 from kajet.core.mail import RenderedEmail, render_email
 from kajet.notifications import rules
-from kajet.notifications.delivery import email_bounced, still_reachable, unsubscribe_headers
+from kajet.notifications.delivery import (
+    DIGEST_CLAIM,
+    email_bounced,
+    still_reachable,
+    unsubscribe_headers,
+)
 from kajet.notifications.links import absolute, preferences_link
 from kajet.notifications.models import Channel, ChannelDelivery, NotificationProfile
 
@@ -50,7 +55,7 @@ def digest_batch(user_ids: Sequence[int], now: datetime.datetime) -> int:
     }
     if not profiles:
         return 0
-    token = uuid.uuid4().hex
+    token = DIGEST_CLAIM + uuid.uuid4().hex[: 32 - len(DIGEST_CLAIM)]
     ChannelDelivery.objects.filter(
         user_id__in=list(profiles), status=Status.DIGEST, channel=Channel.EMAIL
     ).update(status=Status.SENDING, claim=token, claimed_at=timezone.now())

@@ -43,7 +43,10 @@ def enqueue_plan(notification_ids: Sequence[int]) -> None:
         enqueue(plan_task, chunk)
 
 
-@shared_task(name="notifications.plan")
+# Acknowledged after they ran: a task whose worker was killed is delivered again (at once
+# when only the pool process died, else after the broker's visibility timeout). Running one
+# twice is harmless: planning adds nothing new, sending claims only pending rows.
+@shared_task(name="notifications.plan", acks_late=True, reject_on_worker_lost=True)
 def plan_task(notification_ids: list[int]) -> int:
     with scopes_disabled():
         due = deliveries_plan(notification_ids=notification_ids)
@@ -52,7 +55,7 @@ def plan_task(notification_ids: list[int]) -> int:
     return len(due)
 
 
-@shared_task(name="notifications.send")
+@shared_task(name="notifications.send", acks_late=True, reject_on_worker_lost=True)
 def send_task(delivery_ids: list[int]) -> int:
     with scopes_disabled():
         return deliveries_send(ids=delivery_ids)
