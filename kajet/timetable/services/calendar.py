@@ -451,7 +451,7 @@ def event_remove(*, school: School, actor: User, event: Event) -> Event:
     whole old state, who and when) stay for the register. Raises ``ValidationError`` when it
     was removed in the meantime."""
     home_changed(school.pk)  # the home page and the feeds cache what this changes
-    locked = Event.objects.select_for_update(of=("self",)).filter(pk=event.pk).first()
+    locked = Event.objects.select_for_update().filter(pk=event.pk).order_by("pk").first()
     if locked is None:
         raise ValidationError(_("This event has already been removed."))
     now = timezone.now()

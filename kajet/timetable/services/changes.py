@@ -182,7 +182,7 @@ def lesson_change_remove(*, school: School, actor: User, change: LessonChange) -
     and date may be recorded afterwards. Raises ``ValidationError`` when it was withdrawn in
     the meantime."""
     home_changed(school.pk)  # the home page and the feeds cache what this changes
-    locked = LessonChange.objects.select_for_update(of=("self",)).filter(pk=change.pk).first()
+    locked = LessonChange.objects.select_for_update().filter(pk=change.pk).order_by("pk").first()
     if locked is None:
         raise ValidationError(_("This change has already been withdrawn."))
     now = timezone.now()

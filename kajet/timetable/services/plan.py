@@ -248,9 +248,9 @@ def _class_entries_replace(
     now = timezone.now()
     current = {
         (e.weekday, e.period_id, e.course_id): e
-        for e in TimetableEntry.objects.select_for_update(of=("self",)).filter(
-            plan=plan, course__school_class=school_class
-        )
+        for e in TimetableEntry.objects.select_for_update(of=("self",))
+        .filter(plan=plan, course__school_class=school_class)
+        .order_by("pk")
     }
     wanted = {(c.weekday, c.period_id, c.course_id): c for c in cells}
     history: list[dict[str, Any]] = []
@@ -258,9 +258,9 @@ def _class_entries_replace(
     for entry in removed:
         history.append(_entry_history("timetable.entry.removed", entry, deleted=(actor, now)))
     removed_changes = list(
-        LessonChange.objects.select_for_update(of=("self",)).filter(
-            entry__in=[e.pk for e in removed]
-        )
+        LessonChange.objects.select_for_update()
+        .filter(entry__in=[e.pk for e in removed])
+        .order_by("pk")
     )
     for change in removed_changes:
         history.append(
