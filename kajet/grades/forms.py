@@ -45,13 +45,14 @@ class ColumnForm(forms.Form):
 
 
 class MarkEditForm(forms.Form):
-    text = forms.CharField(label=_("Mark"), max_length=10)
+    # Up to a text scale's comment; the column's scale decides what is valid (the service).
+    text = forms.CharField(label=_("Mark"), max_length=500)
     comment = forms.CharField(label=_("Comment"), max_length=300, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class CorrectForm(forms.Form):
-    text = forms.CharField(label=_("Correction"), max_length=10)
+    text = forms.CharField(label=_("Correction"), max_length=500)
     comment = forms.CharField(label=_("Comment"), max_length=300, required=False)
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kajet.core.models import School, TenantModel
-from kajet.grades.mark_scales import Scale, ScaleKind, Symbol, Threshold
+from kajet.grades.mark_scales import Scale, ScaleKind, Symbol, Threshold, meaning_of
 from kajet.grades.scale import BEHAVIOUR_WORDS, CorrectionRule, Policy, grade_in_words
 from kajet.school.models import Course, SchoolYear, Student, Subject, Term
 
@@ -370,6 +370,16 @@ class Grade(TenantModel):
         if self.text:
             return self.text
         return self.descriptive[:30] + ("…" if len(self.descriptive) > 30 else "")
+
+    @property
+    def meaning(self) -> str:
+        """What a current mark means on its column's scale: a symbol's meaning (``W`` →
+        "wspaniale"), the percentage of points; empty on the standard scale. Reads the
+        column and its scale as loaded with the grade (``select_related("column__scale")``)."""
+        column = self.column if self.column_id is not None else None
+        if column is None or column.scale_id is None:
+            return ""
+        return meaning_of(self.text, scale_from_row(column.scale))
 
     @property
     def in_words(self) -> str:
