@@ -125,6 +125,7 @@ def scale_assign(*, actor: User, school: School, data: AssignmentInput) -> MarkS
         raise ScaleInvalid(problems)
     existing = (
         MarkScaleAssignment.objects.select_for_update()
+        .order_by()  # the default ordering joins the subject, which FOR UPDATE refuses
         .filter(school=school, level=data.level, subject=data.subject)
         .first()
     )
