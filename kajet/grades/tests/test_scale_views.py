@@ -229,3 +229,21 @@ def test_api_entry_uses_the_course_scale(world: SchoolWorld, client_for: Any) ->
     assert sheet["columns"][0]["scale"] == "Klasy 1–3"
     cell = sheet["rows"][0]["cells"][0]["mark"]
     assert (cell["text"], cell["meaning"]) == ("B", "bardzo dobrze")
+
+
+def test_a_changed_meaning_shows_on_the_next_family_visit(
+    world: SchoolWorld, client_for: Any
+) -> None:
+    """The family page is cached (page_cache): a scale's change is part of its stamp."""
+    scale = _scale(world)
+    _assign(world, scale)
+    assert _entry(world, client_for, "W").status_code == 302
+    guardian = client_for(world.user("guardian"))
+    guardian.get(reverse("grades:index"))  # the visit moves "last seen": a new key
+    assert "wspaniale" in guardian.get(reverse("grades:index")).content.decode()  # cached
+    client_for(world.user("school_admin")).post(
+        reverse("grades:scale_edit", args=[scale.pk]),
+        {"name": "Klasy 1–3", "kind": "symbols", "symbols": "W = znakomicie = 6\nB = b\nP = p"},
+    )
+    body = guardian.get(reverse("grades:index")).content.decode()
+    assert "znakomicie" in body and "wspaniale" not in body
