@@ -303,6 +303,8 @@ PAGES: list[Page] = [
     # Other modules' pages that one matrix action governs.
     Page("grades policy", "grades:policy", actions=("grades:grades.policy",)),
     Page("grade category new", "grades:category_new", actions=("grades:grades.policy",)),
+    Page("grade scales", "grades:scales", actions=("grades:grades.scales",)),
+    Page("grade scale new", "grades:scale_new", actions=("grades:grades.scales",)),
     Page("homework list", "homework:list", actions=("homework:homework.view",)),
     Page("homework create", "homework:create", actions=("homework:homework.manage",)),
     Page("remarks", "remarks:list", actions=("remarks:remark.view",)),

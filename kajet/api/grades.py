@@ -34,8 +34,24 @@ class CategoryOutput(serializers.Serializer):
 class MarkOutput(serializers.Serializer):
     id = serializers.IntegerField(source="grade.pk")
     text = serializers.CharField(source="grade.text")
+    meaning = serializers.CharField(
+        source="grade.meaning",
+        help_text="On the school's own scale: the symbol's meaning or the percentage of points.",
+    )
+    descriptive = serializers.CharField(
+        source="grade.descriptive", help_text="On a text scale: the comment given as the mark."
+    )
+    scale = serializers.CharField(
+        source="grade.column.scale.name",
+        allow_null=True,
+        help_text="The scale's name; null for the standard 1–6 scale.",
+    )
     value = serializers.DecimalField(
-        source="grade.value", max_digits=4, decimal_places=2, allow_null=True
+        source="grade.value",
+        max_digits=4,
+        decimal_places=2,
+        allow_null=True,
+        help_text="Null for a mark without a value (it never counts toward an average).",
     )
     weight = serializers.DecimalField(max_digits=4, decimal_places=2)
     counts = serializers.BooleanField(help_text="Whether the mark counts toward the average.")
@@ -118,6 +134,8 @@ class StudentGradesOutput(serializers.Serializer):
 class SheetMarkOutput(serializers.Serializer):
     id = serializers.IntegerField()
     text = serializers.CharField()
+    meaning = serializers.CharField(help_text="A symbol's meaning or the percentage of points.")
+    descriptive = serializers.CharField(help_text="On a text scale: the comment.")
     comment = serializers.CharField()
     version = serializers.IntegerField()
     corrects_id = IdField(allow_null=True)
@@ -149,6 +167,9 @@ class ColumnOutput(serializers.Serializer):
     description = serializers.CharField()
     date = serializers.DateField()
     weight = serializers.DecimalField(source="effective_weight", max_digits=4, decimal_places=2)
+    scale = serializers.CharField(
+        source="scale.name", allow_null=True, help_text="Null: the standard 1–6 scale."
+    )
 
 
 class SheetOutput(serializers.Serializer):
@@ -162,7 +183,11 @@ class SheetOutput(serializers.Serializer):
 
 class CellInput(serializers.Serializer):
     student_id = IdField()
-    text = serializers.CharField(max_length=10, allow_blank=True)
+    text = serializers.CharField(
+        max_length=500,
+        allow_blank=True,
+        help_text="A mark on the course's scale (a text scale takes a comment of up to 500).",
+    )
     comment = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
 
 
@@ -194,13 +219,13 @@ class CellErrorsOutput(serializers.Serializer):
 
 
 class MarkEditInput(serializers.Serializer):
-    text = serializers.CharField(max_length=10)
+    text = serializers.CharField(max_length=500)
     comment = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
     version = serializers.IntegerField(help_text="The version you read; a stale one is a 409.")
 
 
 class CorrectionInput(serializers.Serializer):
-    text = serializers.CharField(max_length=10)
+    text = serializers.CharField(max_length=500)
     comment = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
 
 

@@ -34,6 +34,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "grades.behaviour": frozenset({Role.HOMEROOM_TEACHER}),
     # The school's grading policy and categories.
     "grades.policy": frozenset({Role.SCHOOL_ADMIN}),
+    # The school's scales for current marks (symbols, points, text) and which courses use them.
+    "grades.scales": frozenset({Role.SCHOOL_ADMIN}),
     # One student's grades page, read-only, for staff (row level: the students they see):
     # their teachers, the homeroom teacher, the principal, the pedagogue and the psychologist.
     "grades.view_student": frozenset(
@@ -89,7 +91,7 @@ def access_grade_for_change(user: User, grade_id: int) -> Grade:
     require(user, "grades.enter")
     try:
         return Grade.objects.select_related(
-            "course__subject", "column__category", "student__user", "term"
+            "course__subject", "column__category", "column__scale", "student__user", "term"
         ).get(pk=grade_id, course__teacher=user, deleted_at__isnull=True)
     except Grade.DoesNotExist:
         raise Http404 from None
@@ -104,6 +106,7 @@ def access_grade_for_view(user: User, grade_id: int) -> Grade:
         "course__subject",
         "course__teacher",
         "column__category",
+        "column__scale",
         "student__user",
         "term",
         "created_by",

@@ -10,7 +10,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kajet.core.widgets import DateInput
-from kajet.grades.models import GradeCategory, GradingPolicy
+from kajet.grades.models import GradeCategory, GradingPolicy, MarkScale
+from kajet.school.models import Subject
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
@@ -45,13 +46,14 @@ class ColumnForm(forms.Form):
 
 
 class MarkEditForm(forms.Form):
-    text = forms.CharField(label=_("Mark"), max_length=10)
+    # Up to a text scale's comment; the column's scale decides what is valid (the service).
+    text = forms.CharField(label=_("Mark"), max_length=500)
     comment = forms.CharField(label=_("Comment"), max_length=300, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class CorrectForm(forms.Form):
-    text = forms.CharField(label=_("Correction"), max_length=10)
+    text = forms.CharField(label=_("Correction"), max_length=500)
     comment = forms.CharField(label=_("Comment"), max_length=300, required=False)
 
 
@@ -110,3 +112,63 @@ class CategoryForm(forms.ModelForm):
         model = GradeCategory
         fields = ["name", "weight", "counts_toward_average", "colour", "position", "is_active"]
         widgets = {"colour": forms.TextInput(attrs={"type": "color"})}
+
+
+class ScaleForm(forms.Form):
+    """A scale as the administrator types it; the symbols and thresholds are read and
+    checked by ``mark_scales`` (the view turns them into a ``Scale``)."""
+
+    name = forms.CharField(label=_("Name"), max_length=60)
+    kind = forms.ChoiceField(label=_("Kind"), choices=MarkScale.Kind.choices)
+    symbols = forms.CharField(
+        label=_("Symbols"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 7}),
+        help_text=_(
+            "One a line: symbol = meaning, or symbol = meaning = value to count it in "
+            "averages, e.g. W = wspaniale = 6."
+        ),
+    )
+    thresholds = forms.CharField(
+        label=_("Points → grade thresholds"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "One a line: percentage = grade, e.g. 50 = 3. Without thresholds points have "
+            "no value and do not count toward averages."
+        ),
+    )
+
+
+class AssignmentForm(forms.Form):
+    scale = forms.ModelChoiceField(
+        label=_("Scale"), queryset=MarkScale.objects.none(), empty_label=None
+    )
+    level = forms.IntegerField(
+        label=_("Class level"),
+        required=False,
+        min_value=1,
+        max_value=8,
+        help_text=_("Empty: every level."),
+    )
+    subject = forms.ModelChoiceField(
+        label=_("Subject"),
+        queryset=Subject.objects.none(),
+        required=False,
+        empty_label=_("every subject"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        scale = self.fields["scale"]
+        subject = self.fields["subject"]
+        assert isinstance(scale, forms.ModelChoiceField)
+        assert isinstance(subject, forms.ModelChoiceField)
+        scale.queryset = MarkScale.objects.all()
+        subject.queryset = Subject.objects.order_by("name")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("level") is None and data.get("subject") is None and not self.errors:
+            raise forms.ValidationError(_("Choose a class level, a subject or both."))
+        return data

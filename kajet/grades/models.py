@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kajet.core.models import School, TenantModel
+from kajet.grades.mark_scales import Scale, ScaleKind, Symbol, Threshold, meaning_of
 from kajet.grades.scale import BEHAVIOUR_WORDS, CorrectionRule, Policy, grade_in_words
-from kajet.school.models import Course, SchoolYear, Student, Term
+from kajet.school.models import Course, SchoolYear, Student, Subject, Term
 
 
 class GradingPolicy(TenantModel):
@@ -128,6 +129,106 @@ class GradeCategory(TenantModel):
         return self.name
 
 
+class MarkScale(TenantModel):
+    """A school's own scale for current marks (symbols, points or text comments; the
+    standard 1–6 scale needs no row). ``symbols``: ``[{"symbol", "meaning", "value"}]`` with
+    the value a decimal string or null; ``thresholds``: ``[{"percent", "grade"}]``, lowest
+    first. Kept as JSON so that a page loads a column's scale in the column's join. Read it
+    as plain values with ``rules()``; change it through ``services.scale_save`` (history)."""
+
+    class Kind(models.TextChoices):
+        SYMBOLS = ScaleKind.SYMBOLS, _("symbols")
+        POINTS = ScaleKind.POINTS, _("points")
+        TEXT = ScaleKind.TEXT, _("text comments")
+
+    name = models.CharField(_("name"), max_length=60)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    symbols = models.JSONField(_("symbols"), default=list, blank=True)
+    thresholds = models.JSONField(_("thresholds"), default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Part of the stamp that keys the cached family grades page (page_cache).
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("mark scale")
+        verbose_name_plural = _("mark scales")
+        constraints = [
+            models.UniqueConstraint(fields=["school", "name"], name="markscale_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def rules(self) -> Scale:
+        return scale_from_row(self)
+
+
+def scale_from_row(row: MarkScale | None) -> Scale:
+    """The pure scale of a row; the standard scale for None (a column without a scale)."""
+    if row is None:
+        return Scale()
+    return Scale(
+        kind=row.kind,
+        name=row.name,
+        symbols=tuple(
+            Symbol(
+                str(item.get("symbol", "")),
+                str(item.get("meaning", "")),
+                Decimal(item["value"]) if item.get("value") is not None else None,
+            )
+            for item in row.symbols or []
+        ),
+        thresholds=tuple(
+            Threshold(Decimal(str(item["percent"])), int(item["grade"]))
+            for item in row.thresholds or []
+        ),
+    )
+
+
+class MarkScaleAssignment(TenantModel):
+    """Which courses use a scale: a class level, a subject, or a subject in one level (the
+    most specific wins, ``mark_scales.choose_scale``). No row: the standard scale."""
+
+    scale = models.ForeignKey(MarkScale, on_delete=models.PROTECT, related_name="assignments")
+    level = models.PositiveSmallIntegerField(_("class level"), null=True, blank=True)
+    subject = models.ForeignKey(
+        Subject,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("subject"),
+    )
+
+    class Meta:
+        ordering = ["level", "subject__name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(level__isnull=False) | models.Q(subject__isnull=False),
+                name="markscaleassignment_level_or_subject",
+            ),
+            models.UniqueConstraint(
+                fields=["school", "level", "subject"],
+                condition=models.Q(level__isnull=False, subject__isnull=False),
+                name="markscaleassignment_one_per_level_subject",
+            ),
+            models.UniqueConstraint(
+                fields=["school", "level"],
+                condition=models.Q(subject__isnull=True),
+                name="markscaleassignment_one_per_level",
+            ),
+            models.UniqueConstraint(
+                fields=["school", "subject"],
+                condition=models.Q(level__isnull=True),
+                name="markscaleassignment_one_per_subject",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scale_id}:{self.level}:{self.subject_id}"
+
+
 class GradeColumn(TenantModel):
     """One column of a course's grade sheet in a term: a test on a date, in a category, with
     an optional weight that overrides the category's."""
@@ -143,6 +244,11 @@ class GradeColumn(TenantModel):
         decimal_places=2,
         null=True,
         blank=True,
+    )
+    # The scale the column's marks were entered on (empty: the standard scale). Kept on the
+    # column so that a later change of the course's scale leaves earlier marks readable.
+    scale = models.ForeignKey(
+        MarkScale, null=True, blank=True, on_delete=models.PROTECT, related_name="columns"
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
@@ -264,6 +370,16 @@ class Grade(TenantModel):
         if self.text:
             return self.text
         return self.descriptive[:30] + ("…" if len(self.descriptive) > 30 else "")
+
+    @property
+    def meaning(self) -> str:
+        """What a current mark means on its column's scale: a symbol's meaning (``W`` →
+        "wspaniale"), the percentage of points; empty on the standard scale. Reads the
+        column and its scale as loaded with the grade (``select_related("column__scale")``)."""
+        column = self.column if self.column_id is not None else None
+        if column is None or column.scale_id is None:
+            return ""
+        return meaning_of(self.text, scale_from_row(column.scale))
 
     @property
     def in_words(self) -> str:

@@ -16,7 +16,8 @@ What the stamp covers (``probe_children``):
 - the student's grades: every write — add, change, correct, delete (deletes are soft; grades
   are never removed, all their foreign keys PROTECT) — moves ``Grade.updated_at`` forward;
 - their columns' date, description, weight and category (``GradeColumn.updated_at``);
-- the school's categories (``GradeCategory.updated_at``) and grading policy (its row's
+- the school's categories (``GradeCategory.updated_at``), mark scales
+  (``MarkScale.updated_at``: a symbol's meaning is shown) and grading policy (its row's
   ``updated_at``);
 - the courses shown — the class's and the student's groups' courses of the current year
   with their subjects and teachers' names — as a signature string;
@@ -52,6 +53,7 @@ from kajet.grades.models import (
     GradeColumn,
     GradesVisit,
     GradingPolicy,
+    MarkScale,
 )
 from kajet.school.models import Course, GroupMembership, Student
 
@@ -88,6 +90,17 @@ def _grades_at() -> Subquery:
 def _categories_at() -> Subquery:
     return Subquery(
         GradeCategory.objects.filter(school_id=OuterRef("school_id"))
+        .order_by()
+        .values("school_id")
+        .annotate(at=Max("updated_at"))
+        .values("at")
+    )
+
+
+def _scales_at() -> Subquery:
+    """The newest change of the school's mark scales (a symbol's meaning is on the page)."""
+    return Subquery(
+        MarkScale.objects.filter(school_id=OuterRef("school_id"))
         .order_by()
         .values("school_id")
         .annotate(at=Max("updated_at"))
@@ -148,7 +161,7 @@ def probe_children(user: User) -> list[Student]:
     """The students a family user sees (a guardian's children, a student themself), in ONE
     query, with ``user`` (names), ``school_class`` and the school's policy row loaded and
     annotated with ``grades_seen_at`` (this user's last visit) and the stamp's parts
-    (``grades_at``, ``categories_at``, ``courses_signature``, ``behaviour_1``,
+    (``grades_at``, ``categories_at``, ``scales_at``, ``courses_signature``, ``behaviour_1``,
     ``behaviour_2``, ``behaviour_year``). Same order as
     ``selectors.family_children``."""
     students = Student.objects.select_related("user", "school_class", "school__grading_policy")
@@ -163,6 +176,7 @@ def probe_children(user: User) -> list[Student]:
             grades_seen_at=Subquery(seen),
             grades_at=_grades_at(),
             categories_at=_categories_at(),
+            scales_at=_scales_at(),
             courses_signature=_courses_signature(),
             behaviour_1=_behaviour(1),
             behaviour_2=_behaviour(2),
@@ -182,6 +196,7 @@ def _code_version() -> str:
         *sorted((here / "selectors").glob("*.py")),
         here / "averages.py",
         here / "scale.py",
+        here / "mark_scales.py",
         here / "templatetags" / "grades_tags.py",
         here / "templates" / "grades" / "_student_grades.html",
     ):
@@ -199,6 +214,7 @@ def page_key(student: Student, *, variant: tuple[object, ...]) -> str:
     stamp = (
         getattr(student, "grades_at", None),
         getattr(student, "categories_at", None),
+        getattr(student, "scales_at", None),
         getattr(student, "courses_signature", None),
         getattr(student, "behaviour_1", None),
         getattr(student, "behaviour_2", None),

@@ -26,4 +26,13 @@ urlpatterns = [
     path("zasady/", views.policy, name="policy"),
     path("zasady/kategoria/", views.category_edit, name="category_new"),
     path("zasady/kategoria/<id:category_id>/", views.category_edit, name="category_edit"),
+    path("zasady/skale/", views.scales, name="scales"),
+    path("zasady/skale/nowa/", views.scale_edit, name="scale_new"),
+    path("zasady/skale/<id:scale_id>/", views.scale_edit, name="scale_edit"),
+    path("zasady/skale/przydziel/", views.scale_assign, name="scale_assign"),
+    path(
+        "zasady/skale/przydzial/<id:assignment_id>/usun/",
+        views.scale_unassign,
+        name="scale_unassign",
+    ),
 ]

@@ -21,6 +21,7 @@ from django.utils import timezone
 from kajet.core.models import HistoryEntry, School
 from kajet.demo.seeding.school import SeededSchool
 from kajet.grades.averages import suggested_grade, weighted_average
+from kajet.grades.mark_scales import Assignment, choose_scale
 from kajet.grades.models import (
     BehaviourGrade,
     Grade,
@@ -28,6 +29,8 @@ from kajet.grades.models import (
     GradeColumn,
     GradesVisit,
     GradingPolicy,
+    MarkScale,
+    MarkScaleAssignment,
 )
 from kajet.grades.scale import Policy, graded_descriptively, parse_mark
 from kajet.grades.selectors import weighted
@@ -75,6 +78,57 @@ DESCRIPTIVE = {
         "Stara się starannie wykonywać ćwiczenia; pracuje nad koordynacją ruchową.",
     ],
 }
+#: The early years' scale for current marks (classes I–III; religion keeps marks, as the
+#: level-wide assignment never reaches it — ``mark_scales.choose_scale``), best first, with
+#: the lowest ability each symbol needs.
+EARLY_SCALE = "Klasy 1–3: W/B/D/P/S/N"
+EARLY_SYMBOLS = [
+    ("W", "wspaniale — wykracza poza wymagania", 6, 5.3),
+    ("B", "bardzo dobrze — opanował(a) w pełni", 5, 4.5),
+    ("D", "dobrze — opanował(a) z drobnymi błędami", 4, 3.7),
+    ("P", "poprawnie — opanował(a) podstawy", 3, 3.0),
+    ("S", "słabo — potrzebuje pomocy", 2, 2.3),
+    ("N", "nie opanował(a) — wymaga dalszej pracy", 1, 0.0),
+]
+EARLY_LEVELS = (1, 2, 3)
+
+
+def _early_scale(school: School, seeded: SeededSchool) -> dict[int, MarkScale]:
+    """The W/B/D/P/S/N scale for the early levels the school has; course id → scale."""
+    levels = sorted({c.level for c in seeded.classes if c.level in EARLY_LEVELS})
+    if not levels:
+        return {}
+    scale = MarkScale.objects.create(
+        school=school,
+        name=EARLY_SCALE,
+        kind=MarkScale.Kind.SYMBOLS,
+        symbols=[
+            {"symbol": symbol, "meaning": meaning, "value": str(value)}
+            for symbol, meaning, value, _minimum in EARLY_SYMBOLS
+        ],
+    )
+    MarkScaleAssignment.objects.bulk_create(
+        [MarkScaleAssignment(school=school, scale=scale, level=level) for level in levels]
+    )
+    assignments = [Assignment(scale.pk, level, None) for level in levels]
+    level_of = {c.pk: c.level for c in seeded.classes}
+    return {
+        course.pk: scale
+        for course in seeded.courses
+        if choose_scale(
+            assignments,
+            level=level_of[course.school_class_id],
+            subject_id=course.subject_id,
+            subject_name=course.subject.name,
+        )
+        is not None
+    }
+
+
+def _early_symbol(ability: float) -> str:
+    return next(symbol for symbol, _m, _v, minimum in EARLY_SYMBOLS if ability >= minimum)
+
+
 #: Proposed term grades are given this many days before the term ends (the statute's
 #: "one month before the classification meeting"), final ones at the classification meeting
 #: this many days before the end; neither before the demo date reaches them.
@@ -158,6 +212,9 @@ def seed_school_data(seeded: SeededSchool, *, today: datetime.date, scale: str) 
 
     seeding = _Seeding(school, rng, policy, today, now)
     columns, column_students = _columns(seeding, seeded, started, categories, by_group, by_class)
+    scale_of = _early_scale(school, seeded)
+    for column in columns:
+        column.scale = scale_of.get(column.course_id)
     GradeColumn.objects.bulk_create(columns, batch_size=2000)
     grades = _current_grades(seeding, columns, column_students, ability)
     Grade.objects.bulk_create(grades, batch_size=2000)
@@ -287,6 +344,24 @@ def _current_grades(
             roll = rng.random()
             if roll < 0.07:
                 continue  # absent that day
+            if column.scale is not None:  # the early years' symbols (all have a value)
+                symbol = _early_symbol(ability[pk] + rng.uniform(-0.6, 0.6))
+                value = next(Decimal(v) for sym, _m, v, _n in EARLY_SYMBOLS if sym == symbol)
+                grades.append(
+                    Grade(
+                        school=school,
+                        student_id=pk,
+                        course_id=column.course_id,
+                        term_id=column.term_id,
+                        kind=Grade.Kind.CURRENT,
+                        column=column,
+                        text=symbol,
+                        value=value,
+                        created_by_id=column.created_by_id,
+                        created_at=created,
+                    )
+                )
+                continue
             if roll < 0.10:
                 text = "bz" if homework else "np"
             else:
@@ -319,6 +394,7 @@ def _corrections(s: _Seeding, grades: list[Grade]) -> list[Grade]:
         if (
             grade.value is not None
             and grade.value < 3
+            and own.scale is None  # the early years' symbols are not corrected here
             and own.category.name in ("Sprawdzian", "Kartkówka")
             and rng.random() < 0.35
         ):

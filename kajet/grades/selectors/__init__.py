@@ -3,7 +3,13 @@ subjects and marks (asserted in tests). Averages come from the pure rules in ``a
 
 from __future__ import annotations
 
-from kajet.grades.selectors.common import BEHAVIOUR, GRADE, course_students, school_policy
+from kajet.grades.selectors.common import (
+    BEHAVIOUR,
+    GRADE,
+    course_scale,
+    course_students,
+    school_policy,
+)
 from kajet.grades.selectors.family import (
     choose_child,
     family_children,
@@ -45,6 +51,7 @@ from kajet.grades.selectors.student import (
 __all__ = [
     "BEHAVIOUR",
     "GRADE",
+    "course_scale",
     "course_students",
     "school_policy",
     "MarkDetail",

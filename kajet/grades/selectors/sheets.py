@@ -71,7 +71,7 @@ def course_sheet(course: Course, term: Term) -> Sheet:
     categories = list(GradeCategory.objects.filter(is_active=True))
     grades = list(
         Grade.objects.filter(course=course, deleted_at__isnull=True)
-        .select_related("column__category")
+        .select_related("column__category", "column__scale")
         .order_by("created_at", "pk")
     )
     columns_by_id: dict[int, GradeColumn] = {}
@@ -81,7 +81,9 @@ def course_sheet(course: Course, term: Term) -> Sheet:
         if grade.column is not None and grade.term_id == term.pk:
             columns_by_id.setdefault(grade.column.pk, grade.column)
     # Columns without any mark yet still show.
-    for column in GradeColumn.objects.filter(course=course, term=term).select_related("category"):
+    for column in GradeColumn.objects.filter(course=course, term=term).select_related(
+        "category", "scale"
+    ):
         columns_by_id.setdefault(column.pk, column)
     columns = sorted(columns_by_id.values(), key=lambda c: (c.date, c.pk))
     rows = [

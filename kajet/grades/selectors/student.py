@@ -151,7 +151,7 @@ def student_grades(
             deleted_at__isnull=True,
         )
         # Only what the page and the API show: hundreds of rows become model instances.
-        .select_related("column__category")
+        .select_related("column__category", "column__scale")
         .only(*STUDENT_GRADE_FIELDS)
         .annotate(term_number=F("term__number"))
         .order_by("column__date", "created_at", "pk")
@@ -185,6 +185,12 @@ STUDENT_GRADE_FIELDS = (
     "column__category__counts_toward_average",
     "column__category__colour",
     "column__category__position",
+    "column__scale_id",
+    "column__scale__id",
+    "column__scale__name",
+    "column__scale__kind",
+    "column__scale__symbols",
+    "column__scale__thresholds",
 )
 
 

@@ -3,7 +3,8 @@ records history (who, when, old, new) and notifies families on commit.
 
 By sub-domain: ``marks`` (columns, a mark's edit, correction and removal, the family's
 visit), ``term`` (proposed/final term and annual grades, behaviour grades), ``policy`` (the
-school's grading policy and categories). Every public name stays importable from this
+school's grading policy and categories), ``scales`` (the school's scales for current
+marks and their assignments). Every public name stays importable from this
 package."""
 
 from __future__ import annotations
@@ -27,6 +28,13 @@ from kajet.grades.services.policy import (
     category_save,
     policy_update,
 )
+from kajet.grades.services.scales import (
+    AssignmentInput,
+    ScaleInvalid,
+    scale_assign,
+    scale_save,
+    scale_unassign,
+)
 from kajet.grades.services.term import (
     BehaviourInput,
     TermGradeInput,
@@ -35,6 +43,11 @@ from kajet.grades.services.term import (
 )
 
 __all__ = [
+    "AssignmentInput",
+    "ScaleInvalid",
+    "scale_assign",
+    "scale_save",
+    "scale_unassign",
     "BEHAVIOUR",
     "BehaviourInput",
     "Cell",

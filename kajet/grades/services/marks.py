@@ -18,15 +18,18 @@ from django.utils.translation import gettext as _
 from kajet.accounts.models import User
 from kajet.core.history import history_record, history_record_many
 from kajet.core.models import School
+from kajet.grades.mark_scales import Entry, parse_cell
 from kajet.grades.models import (
     BehaviourGrade,
     Grade,
     GradeCategory,
     GradeColumn,
     GradesVisit,
+    MarkScale,
+    scale_from_row,
 )
-from kajet.grades.scale import MarkError, Policy, parse_mark
-from kajet.grades.selectors.common import GRADE, course_students, school_policy
+from kajet.grades.scale import MarkError, Policy
+from kajet.grades.selectors.common import GRADE, course_scale, course_students, school_policy
 from kajet.notifications.models import Notification
 from kajet.notifications.services import notify
 from kajet.school.dates import term_date_problem
@@ -152,12 +155,15 @@ def column_add(
     weight: Decimal | None = None,
     cells: Sequence[Cell],
     policy: Policy | None = None,
+    scale: MarkScale | None | bool = True,
 ) -> tuple[GradeColumn, list[Grade]]:
     """Add a column to a course's sheet with the marks of the whole class, all or nothing.
 
-    Empty cells are skipped. Every typed cell is checked first; if any is wrong,
-    ColumnInvalid names each wrong cell and nothing is written. A valid column is one
-    INSERT for the column, one for all marks and one for all history entries.
+    The marks are read on the course's scale (``scale``: True looks it up with
+    ``course_scale``; a row or None — the standard scale — is used as given) and the column
+    keeps that scale. Empty cells are skipped. Every typed cell is checked first; if any is
+    wrong, ColumnInvalid names each wrong cell and nothing is written. A valid column is
+    one INSERT for the column, one for all marks and one for all history entries.
     """
     if term.year_id != course.year_id:
         raise GradeError(_("The term is not in the course's school year."))
@@ -169,9 +175,11 @@ def column_add(
         raise GradeError(_("A weight cannot be negative."))
     _check_date(date, term)
     rules = policy or school_policy(course.school_id)
+    chosen = course_scale(course) if scale is True else scale or None
+    on_scale = scale_from_row(chosen)
     students = {s.pk: s for s in course_students(course)}
     errors: dict[int, str] = {}
-    parsed: list[tuple[Cell, Any]] = []
+    parsed: list[tuple[Cell, Entry]] = []
     for cell in cells:
         if not (cell.text or "").strip():
             if cell.comment.strip():
@@ -181,7 +189,7 @@ def column_add(
             errors[cell.student_id] = _("This student is not in the course.")
             continue
         try:
-            parsed.append((cell, parse_mark(cell.text, rules)))
+            parsed.append((cell, parse_cell(cell.text, on_scale, rules)))
         except MarkError as error:
             errors[cell.student_id] = str(error)
     if errors:
@@ -194,6 +202,7 @@ def column_add(
         description=description.strip(),
         date=date,
         weight=weight,
+        scale=chosen,
         created_by=actor,
     )
     grades = [
@@ -206,6 +215,7 @@ def column_add(
             column=column,
             text=mark.text,
             value=mark.value,
+            descriptive=mark.descriptive,
             comment=cell.comment.strip()[:300],
             created_by=actor,
         )
@@ -295,6 +305,17 @@ def _school(obj: Any) -> School:
     return School(pk=obj.school_id)
 
 
+def _read_cell(grade: Grade, text: str, policy: Policy | None) -> Entry:
+    """What was typed for a current mark, read on its column's scale (GradeError if wrong)."""
+    rules = policy or school_policy(grade.school_id)
+    column = grade.column
+    scale = column.scale if column is not None else None
+    try:
+        return parse_cell(text, scale_from_row(scale), rules)
+    except MarkError as error:
+        raise GradeError(str(error)) from None
+
+
 @transaction.atomic
 def grade_update(
     *,
@@ -309,14 +330,17 @@ def grade_update(
     if grade.kind != Grade.Kind.CURRENT:
         raise GradeError(_("Only current marks are edited here."))
     _check_unlocked(grade.course_id)
-    rules = policy or school_policy(grade.school_id)
-    try:
-        mark = parse_mark(text, rules)
-    except MarkError as error:
-        raise GradeError(str(error)) from None
+    mark = _read_cell(grade, text, policy)
     old = grade.snapshot()
     old["version"] = version
-    _update_versioned(grade, version, text=mark.text, value=mark.value, comment=comment.strip())
+    _update_versioned(
+        grade,
+        version,
+        text=mark.text,
+        value=mark.value,
+        descriptive=mark.descriptive,
+        comment=comment.strip(),
+    )
     history_record(
         school=_school(grade),
         actor=actor,
@@ -326,11 +350,15 @@ def grade_update(
         old=old,
         new=grade.snapshot(),
     )
-    if old["text"] != grade.text:  # a changed comment alone is not news
+    if (old["text"], old["descriptive"]) != (grade.text, grade.descriptive):  # not the comment
         _notify_family_of(
             grade,
             _("Grade changed in %(subject)s: %(old)s → %(new)s")
-            % {"subject": _subject_name(grade), "old": old["text"], "new": grade.text},
+            % {
+                "subject": _subject_name(grade),
+                "old": old["text"] or _("descriptive grade"),
+                "new": grade.text or _("descriptive grade"),
+            },
         )
     return grade
 
@@ -347,11 +375,7 @@ def grade_correct(
     if grade.corrects_id is not None:
         raise GradeError(_("A correction cannot be corrected again."))
     _check_unlocked(grade.course_id, reason=comment)
-    rules = policy or school_policy(grade.school_id)
-    try:
-        mark = parse_mark(text, rules)
-    except MarkError as error:
-        raise GradeError(str(error)) from None
+    mark = _read_cell(grade, text, policy)
     if Grade.objects.filter(corrects=grade, deleted_at__isnull=True).exists():
         raise GradeError(_("This mark has already been corrected."))
     correction = Grade(
@@ -363,6 +387,7 @@ def grade_correct(
         column_id=grade.column_id,
         text=mark.text,
         value=mark.value,
+        descriptive=mark.descriptive,
         comment=comment.strip()[:300],
         corrects=grade,
         created_by=actor,

@@ -60,6 +60,7 @@ def marks_recompute(*, school: School, policy: Policy) -> int:
     return Grade.objects.filter(
         school=school,
         column__term__year__is_current=True,
+        column__scale__isnull=True,  # the school's own scales have their own values
         deleted_at__isnull=True,
     ).update(
         value=Case(

@@ -82,10 +82,15 @@ def mark_chips(marks: Any, weight_label: str, correction_label: str, new_label: 
         if grade.corrects_id:
             classes += " mark-correction"
         shown_weight = weight(m.weight)
+        meaning = grade.meaning
         title = f"{category.name} · {weight_label} {shown_weight} · {short_date(column.date)}"
+        if meaning:
+            title = f"{meaning} · {title}"
         if column.description:
             title += f" · {column.description}"
         hidden = f": {category.name}, {weight_label} {shown_weight}"
+        if meaning:
+            hidden = f" ({meaning}){hidden}"
         if grade.corrects_id:
             hidden += f", {correction_label}"
         if m.is_new:
@@ -101,7 +106,7 @@ def mark_chips(marks: Any, weight_label: str, correction_label: str, new_label: 
                 m.url,
                 title,
                 mark_safe('<span aria-hidden="true">↻</span>') if grade.corrects_id else "",
-                grade.text,
+                grade.shown,
                 hidden,
             )
         )

@@ -4,7 +4,8 @@ what-if calculator and the school's grading policy. Thin views: access → form 
 
 By page: ``family`` (the grades page, a mark, the what-if calculator), ``sheet`` (the
 teacher's sheet and marks), ``term`` (term/annual and behaviour grades, the class
-overview), ``policy`` (the school administrator's policy and categories)."""
+overview), ``policy`` (the school administrator's policy and categories), ``scales`` (the
+school's scales for current marks)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from kajet.grades.views.family import (
     what_if,
 )
 from kajet.grades.views.policy import category_edit, policy
+from kajet.grades.views.scales import scale_assign, scale_edit, scale_unassign, scales
 from kajet.grades.views.sheet import (
     column_new,
     grade_cell,
@@ -41,6 +43,10 @@ __all__ = [
     "index",
     "mark_detail",
     "policy",
+    "scale_assign",
+    "scale_edit",
+    "scale_unassign",
+    "scales",
     "sheet",
     "sheet_current",
     "student_page",

@@ -21,7 +21,7 @@ from kajet.grades.forms import (
     DeleteForm,
     MarkEditForm,
 )
-from kajet.grades.models import Grade
+from kajet.grades.models import Grade, scale_from_row
 from kajet.grades.scale import GRADE_WORDS
 from kajet.school.models import Course, Term
 
@@ -69,6 +69,7 @@ def column_new(request: AuthedRequest, course_id: int, term_id: int) -> HttpResp
     course = access.access_sheet(user, course_id, write=True)
     term = _term_of(course, term_id)
     students = services.course_students(course)
+    scale_row = selectors.course_scale(course)
     errors: dict[int, str] = {}
     if request.method == "POST":
         form = ColumnForm(request.POST)
@@ -91,6 +92,7 @@ def column_new(request: AuthedRequest, course_id: int, term_id: int) -> HttpResp
                     description=form.cleaned_data["description"],
                     weight=form.cleaned_data["weight"],
                     cells=cells,
+                    scale=scale_row,
                 )
             except services.ColumnInvalid as invalid:
                 errors = invalid.errors
@@ -115,7 +117,13 @@ def column_new(request: AuthedRequest, course_id: int, term_id: int) -> HttpResp
     return render(
         request,
         "grades/column_form.html",
-        {"course": course, "term": term, "form": form, "rows": rows},
+        {
+            "course": course,
+            "term": term,
+            "form": form,
+            "rows": rows,
+            "scale": scale_from_row(scale_row) if scale_row is not None else None,
+        },
         status=status,
     )
 
@@ -158,7 +166,11 @@ def grade_edit(request: AuthedRequest, grade_id: int) -> HttpResponse:
                 return redirect("grades:sheet", course_id=grade.course_id, term_id=grade.term_id)
     else:
         form = MarkEditForm(
-            initial={"text": grade.text, "comment": grade.comment, "version": grade.version}
+            initial={
+                "text": grade.text or grade.descriptive,  # a text scale keeps the comment
+                "comment": grade.comment,
+                "version": grade.version,
+            }
         )
     template = "grades/grade_edit.html"
     if _is_htmx(request):
