@@ -36,6 +36,7 @@ FIELD_DOCS: dict[str, tuple[str, str]] = {
     "room": ("The room.", "Sala."),
     "teacher": ("The teacher.", "Nauczyciel."),
     "category": ("The grade category.", "Kategoria oceny."),
+    "scale": ("The scale of current marks.", "Skala ocen bieżących."),
     "status": ("Status.", "Stan."),
     "role": ("Staff role.", "Rola pracownika."),
     "student": ("The student.", "Uczeń."),

@@ -35,6 +35,8 @@ from kajet.grades.models import (
     GradeCategory,
     GradeColumn,
     GradingPolicy,
+    MarkScale,
+    MarkScaleAssignment,
 )
 from kajet.homework.models import Homework, HomeworkDone
 from kajet.messaging.models import CouncilMember, Delivery, Message
@@ -285,6 +287,22 @@ ENTITIES: list[Entity] = [
         "A grade category with its weight.",
         "Kategoria oceny z wagą.",
         lambda s: GradeCategory.objects.all(),
+    ),
+    Entity(
+        "markScale",
+        "markScales",
+        MarkScale,
+        "A school's scale for current marks (symbols, points or text comments).",
+        "Skala ocen bieżących szkoły (symbole, punkty lub komentarze opisowe).",
+        lambda s: MarkScale.objects.all(),
+    ),
+    Entity(
+        "markScaleAssignment",
+        "markScaleAssignments",
+        MarkScaleAssignment,
+        "Which courses use a scale: a class level, a subject, or a subject in one level.",
+        "Które przydziały używają skali: poziom klas, przedmiot lub przedmiot na poziomie.",
+        lambda s: MarkScaleAssignment.objects.all(),
     ),
     Entity(
         "attendanceType",
