@@ -9,6 +9,7 @@ add ``timetable.event.deleted`` tomorrow); with an unknown family it is "other".
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -111,8 +112,40 @@ ACTIONS: dict[str, Promise] = {
 
 #: Keys of old/new that are ids or bookkeeping, not something a reader compares.
 _HIDDEN = frozenset(
-    {"version", "student", "course", "term", "column", "corrects", "entry", "class", "entries"}
+    {
+        "version",
+        "student",
+        "course",
+        "term",
+        "column",
+        "corrects",
+        "entry",
+        "class",
+        "classes",
+        "entries",
+        "confirmed_over_limit",
+        "skipped",
+        "group",
+        "teacher",
+        "period",
+    }
 )
+#: Stored values shown in words (calendar events' kinds and audiences, lesson changes).
+VALUE_LABELS: dict[str, Promise] = {
+    "test": gettext_lazy("test"),
+    "quiz": gettext_lazy("quiz"),
+    "assessment": gettext_lazy("other assessment"),
+    "trip": gettext_lazy("trip"),
+    "parents_meeting": gettext_lazy("parents' meeting"),
+    "school_event": gettext_lazy("school event"),
+    "day_off": gettext_lazy("day off"),
+    "school": gettext_lazy("whole school"),
+    "classes": gettext_lazy("classes"),
+    "substitution": gettext_lazy("substitution"),
+    "cancellation": gettext_lazy("cancelled"),
+    "moved": gettext_lazy("moved"),
+}
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 #: Names of the old/new fields a description shows; a field not named here shows its key.
 FIELD_LABELS: dict[str, Promise] = {
     "title": gettext_lazy("title"),
@@ -179,6 +212,8 @@ def _short(value: Any) -> str:
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     text = str(value)
+    if date := _ISO_DATE.match(text):
+        return f"{int(date[3])}.{date[2]}.{date[1]}"
     return text if len(text) <= _MAX_VALUE else text[: _MAX_VALUE - 1] + "…"
 
 
@@ -196,6 +231,13 @@ def _attendance(code: Any, names: Mapping[str, str]) -> str:
     return f"{code} ({name})" if name else str(code)
 
 
+def _value(key: str, value: Any) -> str:
+    """A stored value in words: a kind or audience by its label, anything else shortened."""
+    if key in ("kind", "scope") and isinstance(value, str) and value in VALUE_LABELS:
+        return str(VALUE_LABELS[value])
+    return _short(value)
+
+
 def _field(key: str) -> str:
     label = FIELD_LABELS.get(key)
     return str(label) if label is not None else key
@@ -207,14 +249,14 @@ def _diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
     for key in sorted(set(old) | set(new)):
         if key in _HIDDEN or old.get(key) == new.get(key):
             continue
-        parts.append(f"{_field(key)}: {_short(old.get(key))} → {_short(new.get(key))}")
+        parts.append(f"{_field(key)}: {_value(key, old.get(key))} → {_value(key, new.get(key))}")
     return "; ".join(parts)
 
 
 def _values(state: Mapping[str, Any]) -> str:
     """``field: value`` for each shown, non-empty field of a one-sided change."""
     return "; ".join(
-        f"{_field(key)}: {_short(value)}"
+        f"{_field(key)}: {_value(key, value)}"
         for key, value in sorted(state.items())
         if key not in _HIDDEN and value not in (None, "", [], {})
     )
