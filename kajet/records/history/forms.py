@@ -15,17 +15,15 @@ from kajet.records.history.selectors import HistoryFilter
 ID_FIELDS = ("klasa", "uczen", "przedmiot", "autor")
 
 
-def _id_field(label: Any, everyone: Any) -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(
-        label=label, required=False, coerce=int, empty_value=None, choices=[("", everyone)]
-    )
+def _id_field(label: Any) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(label=label, required=False, coerce=int, empty_value=None)
 
 
 class HistoryFilterForm(forms.Form):
-    klasa = _id_field(_("Class"), _("all classes"))
-    uczen = _id_field(_("Student"), _("all students"))
-    przedmiot = _id_field(_("Subject"), _("all subjects"))
-    autor = _id_field(_("Changed by"), _("everyone"))
+    klasa = _id_field(_("Class"))
+    uczen = _id_field(_("Student"))
+    przedmiot = _id_field(_("Subject"))
+    autor = _id_field(_("Changed by"))
     rodzaj = forms.ChoiceField(label=_("Kind of change"), required=False)
     od = forms.DateField(label=_("From"), required=False, widget=DateInput)
     do = forms.DateField(label=_("To"), required=False, widget=DateInput)
@@ -44,10 +42,16 @@ class HistoryFilterForm(forms.Form):
             "przedmiot": lambda s: s.name,
             "autor": lambda u: u.sort_name,
         }
+        choices_empty = {
+            "klasa": _("all classes"),
+            "uczen": _("all students"),
+            "przedmiot": _("all subjects"),
+            "autor": _("everyone"),
+        }
         for name, objects in self._objects.items():
             field = self.fields[name]
             assert isinstance(field, forms.TypedChoiceField)
-            field.choices = list(field.choices)[:1] + [
+            field.choices = [("", choices_empty[name])] + [
                 (pk, labels[name](obj)) for pk, obj in objects.items()
             ]
         kind = self.fields["rodzaj"]

@@ -295,8 +295,8 @@ def describe(
         return _grade(code, old_map, new_map)
     if family == "grades.behaviour":
         before = BEHAVIOUR_WORDS.get((old_map or {}).get("value") or 0)
-        after = BEHAVIOUR_WORDS.get((new_map or {}).get("value") or 0)
-        return f"{before} → {after}" if before else str(after or "—")
+        words = BEHAVIOUR_WORDS.get((new_map or {}).get("value") or 0)
+        return f"{before} → {words}" if before else str(words or "—")
     if family == "attendance.mark":
         names = attendance_names or {}
         after = _attendance((new_map or {}).get("type"), names)

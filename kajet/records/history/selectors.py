@@ -309,7 +309,9 @@ def history_rows(entries: Sequence[HistoryEntry]) -> list[HistoryRow]:
     return rows
 
 
-def history_page(qs: QuerySet[HistoryEntry], page: str | int | None) -> tuple[Page[Any], list[HistoryRow]]:
+def history_page(
+    qs: QuerySet[HistoryEntry], page: str | int | None
+) -> tuple[Page[Any], list[HistoryRow]]:
     """One page of ``qs`` (a count and the rows) and its rows in words."""
     current = Paginator(qs, PER_PAGE).get_page(page)
     return current, history_rows(list(current.object_list))

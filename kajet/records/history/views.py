@@ -3,6 +3,7 @@ family's history of their own child. Thin: access rule → filter form → selec
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -40,9 +41,7 @@ def _form(request: AuthedRequest) -> HistoryFilterForm:
     """The principal's filter, bound to the query string; 404 for an id that is not the
     school's (the choices hold the school's own objects only)."""
     access.require(request.user, "records.history")
-    form = HistoryFilterForm(
-        request.GET, choices=selectors.filter_choices(request.school.pk)
-    )
+    form = HistoryFilterForm(request.GET, choices=selectors.filter_choices(request.school.pk))
     if not form.is_valid() and form.foreign_id():
         raise Http404
     return form
@@ -110,9 +109,10 @@ def _csv(rows: list[selectors.HistoryRow], total: int, filename: str) -> HttpRes
 
 
 def _limit_note(shown: int, total: int) -> str:
-    return _(
-        "Only the first %(shown)s of %(total)s changes are exported; narrow the filter."
-    ) % {"shown": shown, "total": total}
+    return _("Only the first %(shown)s of %(total)s changes are exported; narrow the filter.") % {
+        "shown": shown,
+        "total": total,
+    }
 
 
 def _pdf(
@@ -157,9 +157,11 @@ def _filter_summary(form: HistoryFilterForm) -> list[tuple[str, str]]:
         if value in (None, ""):
             continue
         field = form.fields[name]
-        shown = dict(getattr(field, "choices", [])).get(value, value)
-        if hasattr(value, "strftime"):
+        shown: Any = value
+        if isinstance(value, datetime.date):
             shown = value.strftime("%d.%m.%Y")
+        else:
+            shown = dict(getattr(field, "choices", [])).get(value, value)
         summary.append((str(field.label), str(shown)))
     return summary
 
@@ -233,9 +235,7 @@ def family_history(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def family_history_csv(request: AuthedRequest) -> HttpResponse:
     _children, student = _family_student(request)
-    rows, total = selectors.history_export(
-        selectors.family_entries(student, _family_kind(request))
-    )
+    rows, total = selectors.history_export(selectors.family_entries(student, _family_kind(request)))
     return _csv(rows, total, f"historia-{student.pk}-{_stamp()}.csv")
 
 

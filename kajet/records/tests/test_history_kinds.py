@@ -80,7 +80,12 @@ NAMES = {"nb": "absent", "u": "excused absence", "ob": "present"}
             {"text": "4+", "comment": "kartkówka"},
             "4+ · comment: kartkówka",
         ),
-        ("grades.grade.changed", {"text": "3", "comment": ""}, {"text": "4", "comment": ""}, "3 → 4"),
+        (
+            "grades.grade.changed",
+            {"text": "3", "comment": ""},
+            {"text": "4", "comment": ""},
+            "3 → 4",
+        ),
         (
             "grades.grade.changed",
             {"text": "3", "comment": "a"},

@@ -175,7 +175,9 @@ def test_filter_by_class_student_subject_author_kind(world: SchoolWorld, changes
     events = _rows(world, rodzaj="event")
     assert [r.entry.code for r in events] == ["timetable.event.added"]
 
-    combined = _rows(world, klasa=world.school_class.pk, rodzaj="grade", autor=world.user("teacher").pk)
+    combined = _rows(
+        world, klasa=world.school_class.pk, rodzaj="grade", autor=world.user("teacher").pk
+    )
     assert [r.entry.code for r in combined] == ["grades.grade.changed", "grades.grade.created"]
 
 
@@ -210,7 +212,10 @@ def test_an_unknown_code_is_shown_as_it_is(world: SchoolWorld, changes: Any) -> 
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"od": "2026-12-01", "do": "2026-11-01"}, "Data początkowa jest późniejsza niż data końcowa."),
+        (
+            {"od": "2026-12-01", "do": "2026-11-01"},
+            "Data początkowa jest późniejsza niż data końcowa.",
+        ),
         ({"od": "jutro"}, "Wpisz poprawną datę."),
         ({"rodzaj": "nic"}, "Wybierz poprawną wartość."),
     ],
@@ -233,7 +238,9 @@ def test_unknown_ids_are_404(world: SchoolWorld, client_for: Clients, value: str
 
 
 def test_a_family_user_is_no_author_to_filter_by(world: SchoolWorld, client_for: Clients) -> None:
-    response = client_for(world.user("principal")).get(HISTORY, {"autor": world.user("guardian").pk})
+    response = client_for(world.user("principal")).get(
+        HISTORY, {"autor": world.user("guardian").pk}
+    )
     assert response.status_code == 404
 
 
@@ -258,9 +265,9 @@ def test_csv_export(world: SchoolWorld, client_for: Clients, changes: Any) -> No
         "Kod",
     ]
     body = rows[1:]
-    assert len(body) == HistoryEntry.objects.filter(
-        code__in=[r[8] for r in body]
-    ).count() - 1  # the other student's created mark is left out
+    assert (
+        len(body) == HistoryEntry.objects.filter(code__in=[r[8] for r in body]).count() - 1
+    )  # the other student's created mark is left out
     changed = next(r for r in body if r[8] == "grades.grade.changed")
     assert changed[1:8] == [
         world.user("teacher").full_name,
@@ -281,9 +288,7 @@ def test_csv_export_is_capped_and_says_so(
     total = len(_rows(world))
     rows = _csv_rows(client_for(world.user("principal")).get(CSV))
     assert len(rows) == 1 + 2 + 1
-    assert rows[-1] == [
-        f"Wyeksportowano tylko 2 najnowszych spośród {total} zmian; zawęź filtr."
-    ]
+    assert rows[-1] == [f"Wyeksportowano tylko 2 najnowszych spośród {total} zmian; zawęź filtr."]
     page = _text(client_for(world.user("principal")).get(HISTORY))
     assert "Eksport obejmuje tylko 2 najnowszych zmian" in page
 
