@@ -79,6 +79,7 @@ def history(request: AuthedRequest) -> HttpResponse:
             "rows": rows,
             "query": _query(request),
             "export_limit": selectors.EXPORT_LIMIT,
+            "pdf_limit": selectors.PDF_LIMIT,
         },
     )
 
@@ -123,7 +124,7 @@ def _pdf(
 ) -> HttpResponse:
     # The rows are told in Polish like the rest of the printout.
     with translation.override("pl"):
-        rows, total = selectors.history_export(entries)
+        rows, total = selectors.history_export(entries, selectors.PDF_LIMIT)
         note = _limit_note(len(rows), total) if total > len(rows) else ""
     data = pdf_bytes(
         "records/pdf/history.html",
@@ -169,7 +170,7 @@ def _filter_summary(form: HistoryFilterForm) -> list[tuple[str, str]]:
 @login_required
 @require_GET
 def history_pdf(request: AuthedRequest) -> HttpResponse:
-    """The filtered history as a PDF, at most ``EXPORT_LIMIT`` rows."""
+    """The filtered history as a PDF, at most ``PDF_LIMIT`` rows."""
     form = _form(request)
     if not form.is_valid():
         raise Http404

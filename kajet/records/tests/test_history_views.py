@@ -285,12 +285,15 @@ def test_csv_export_is_capped_and_says_so(
     world: SchoolWorld, client_for: Clients, changes: Any, monkeypatch: Any
 ) -> None:
     monkeypatch.setattr(selectors, "EXPORT_LIMIT", 2)
+    monkeypatch.setattr(selectors, "PDF_LIMIT", 1)
     total = len(_rows(world))
     rows = _csv_rows(client_for(world.user("principal")).get(CSV))
     assert len(rows) == 1 + 2 + 1
     assert rows[-1] == [f"Wyeksportowano tylko 2 najnowszych spośród {total} zmian; zawęź filtr."]
     page = _text(client_for(world.user("principal")).get(HISTORY))
-    assert "Eksport obejmuje tylko 2 najnowszych zmian" in page
+    assert "Plik CSV obejmuje tylko 2 najnowszych zmian, a PDF — 1 najnowszych" in page
+    text = pdf_text(client_for(world.user("principal")).get(PDF).content)
+    assert f"Wyeksportowano tylko 1 najnowszych spośród {total} zmian" in text
 
 
 def test_pdf_export(world: SchoolWorld, client_for: Clients, changes: Any) -> None:
