@@ -367,6 +367,12 @@ PAGES: list[Page] = [
     ),
     Page("access log", "audit:log", actions=("audit:audit.access_log",)),
     Page("who viewed my child's data", "audit:family", actions=("audit:audit.family_log",)),
+    Page("history of changes", "records:history", actions=("records:records.history",)),
+    Page(
+        "history of my child's data",
+        "records:family_history",
+        actions=("records:records.family_history",),
+    ),
     Page(
         "a student's grades page",
         "grades:student",

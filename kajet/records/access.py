@@ -37,6 +37,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Checking an archive ZIP (signature and files): the principal and the school office,
     # which keeps the school's documentation.
     "records.archive_verify": frozenset({Role.PRINCIPAL, Role.SECRETARIAT}),
+    # The history of changes to the register, filtered and exported: the principal.
+    "records.history": frozenset({Role.PRINCIPAL}),
+    # The history of one's own child's (a student: one's own) grades and attendance.
+    "records.family_history": frozenset({Role.GUARDIAN, Role.STUDENT}),
 }
 
 

@@ -2,6 +2,7 @@ from django.urls import path
 
 from kajet.records import views
 from kajet.records.archive import views as archive_views
+from kajet.records.history import views as history_views
 
 app_name = "records"
 
@@ -21,6 +22,12 @@ urlpatterns = [
     path("rok/<id:year_id>/rejestr.xml", views.xml_export, name="xml_export"),
     path("uczen/<id:student_id>/raport.pdf", views.family_report, name="family_report"),
     path("uczen/<id:student_id>/dane.zip", views.family_data_export, name="family_data_export"),
+    path("historia/", history_views.history, name="history"),
+    path("historia/historia.csv", history_views.history_csv, name="history_csv"),
+    path("historia/historia.pdf", history_views.history_pdf, name="history_pdf"),
+    path("historia/moja/", history_views.family_history, name="family_history"),
+    path("historia/moja/historia.csv", history_views.family_history_csv, name="family_history_csv"),
+    path("historia/moja/historia.pdf", history_views.family_history_pdf, name="family_history_pdf"),
     path("archiwum/", archive_views.archive_index, name="archive_index"),
     path(
         "archiwum/rok/<id:year_id>/generuj/",

@@ -66,6 +66,8 @@ def index(request: HttpRequest) -> HttpResponse:
             else [],
             "can_archive": access.can(user, "records.archive"),
             "can_check_archive": access.can(user, "records.archive_verify"),
+            "can_history": access.can(user, "records.history"),
+            "can_family_history": access.can(user, "records.family_history"),
         },
     )
 
