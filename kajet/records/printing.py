@@ -250,9 +250,7 @@ def _render(job: PrintJob) -> None:
 
 def print_jobs_due(before: datetime.datetime) -> QuerySet[PrintJob]:
     """Finished jobs (ready or failed) that finished before ``before``."""
-    return PrintJob.objects.filter(
-        status__in=(Status.DONE, Status.FAILED), finished_at__lt=before
-    )
+    return PrintJob.objects.filter(status__in=(Status.DONE, Status.FAILED), finished_at__lt=before)
 
 
 def print_jobs_purge(due: QuerySet[PrintJob]) -> int:

@@ -21,6 +21,8 @@ urlpatterns = [
     path("rok/<id:year_id>/rejestr.xml", views.xml_export, name="xml_export"),
     path("uczen/<id:student_id>/raport.pdf", views.family_report, name="family_report"),
     path("uczen/<id:student_id>/dane.zip", views.family_data_export, name="family_data_export"),
+    path("zadanie/<id:job_id>/", views.print_job, name="print_job"),
+    path("zadanie/<id:job_id>/wydruk.pdf", views.print_job_file, name="print_job_file"),
     path("archiwum/", archive_views.archive_index, name="archive_index"),
     path(
         "archiwum/rok/<id:year_id>/generuj/",

@@ -201,9 +201,7 @@ def register_parts(plan: RegisterPlan) -> Iterator[RegisterPart]:
     data = plan.data
 
     def register(days: list[RegisterDay], subjects: list[RegisterSubject]) -> ClassRegister:
-        return ClassRegister(
-            data.school_class, plan.start, plan.end, data.students, days, subjects
-        )
+        return ClassRegister(data.school_class, plan.start, plan.end, data.students, days, subjects)
 
     for index, group in enumerate(plan.day_groups or [[]]):
         days = _register_days(data, group[0], group[-1]) if group else []
