@@ -17,6 +17,7 @@ import logging
 import secrets
 import tempfile
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
 from django.core.files import File
@@ -260,5 +261,5 @@ def print_jobs_purge(due: QuerySet[PrintJob]) -> int:
         count = due.count()
         due.delete()
     for name in names:
-        transaction.on_commit(lambda name=name: default_storage.delete(name))
+        transaction.on_commit(partial(default_storage.delete, name))
     return count
