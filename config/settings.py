@@ -371,6 +371,8 @@ KAJET_RETENTION_ACCESS_LOG_DAYS = int(os.environ.get("KAJET_RETENTION_ACCESS_LOG
 # Students who left this long ago are only reported (five years: the class registers' archival
 # period); deleting their data is the school's decision.
 KAJET_RETENTION_LEFT_STUDENT_DAYS = int(os.environ.get("KAJET_RETENTION_LEFT_STUDENT_DAYS", "1827"))
+# Finished printouts made in the background (kajet.records.printing) and their PDF files.
+KAJET_RETENTION_PRINT_JOB_DAYS = int(os.environ.get("KAJET_RETENTION_PRINT_JOB_DAYS", "7"))
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -9,7 +9,9 @@ counts (dry run) or deletes, across every school, the rows older than their peri
   expired rows of Django's session table when sessions are kept in the database;
 - notification delivery logs (``notifications.ChannelDelivery``) that are finished (sent,
   failed, not sent) by when they were created;
-- the access log (``audit.AccessLogEntry``) by when the page was opened.
+- the access log (``audit.AccessLogEntry``) by when the page was opened;
+- kinds registered by higher apps with :func:`retention_kind_register` (the finished print
+  jobs of ``kajet.records`` with their files), which this module cannot import.
 
 Students who left the school (``Student.left_on``) longer ago than their period are only
 *reported*: their register data is school documentation with its own archival rules, so
@@ -59,6 +61,9 @@ class RetentionKind:
     setting: str
     due: Callable[[datetime.datetime], QuerySet[Any]]
     purged: bool = True  # False: only reported
+    #: Deletes the due rows (and whatever they own, e.g. files) and returns how many;
+    #: a plain ``QuerySet.delete()`` when None.
+    purge: Callable[[QuerySet[Any]], int] | None = None
 
     @property
     def days(self) -> int:
@@ -96,6 +101,20 @@ KINDS: tuple[RetentionKind, ...] = (
 )
 
 
+_REGISTERED: list[RetentionKind] = []
+
+
+def retention_kind_register(kind: RetentionKind) -> None:
+    """Add a kind owned by a higher app (called from its ``AppConfig.ready``)."""
+    if all(k.key != kind.key for k in _REGISTERED):
+        _REGISTERED.append(kind)
+
+
+def retention_kinds() -> tuple[RetentionKind, ...]:
+    """Every kind: this module's and the registered ones."""
+    return (*KINDS, *_REGISTERED)
+
+
 @dataclass(frozen=True)
 class RetentionLine:
     key: str
@@ -110,14 +129,17 @@ def retention_run(*, now: datetime.datetime | None = None, dry_run: bool) -> lis
     now = now or timezone.now()
     lines = []
     with scopes_disabled():
-        for kind in KINDS:
+        for kind in retention_kinds():
             due = kind.due(cutoff(now, kind.days))
             if dry_run or not kind.purged:
                 lines.append(RetentionLine(kind.key, kind.days, due.count(), purged=False))
                 continue
             with transaction.atomic():
-                count = due.count()
-                due.delete()
+                if kind.purge is not None:
+                    count = kind.purge(due)
+                else:
+                    count = due.count()
+                    due.delete()
             lines.append(RetentionLine(kind.key, kind.days, count, purged=True))
         if not dry_run and settings.SESSION_ENGINE == "django.contrib.sessions.backends.db":
             # Django's own session rows of ended sessions (what `clearsessions` does).

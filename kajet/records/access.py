@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from kajet.accounts.models import Role, User
-from kajet.records.models import YearArchive
+from kajet.records.models import PrintJob, YearArchive
 from kajet.school.access import roles_of
 from kajet.school.models import SchoolClass, SchoolYear, Student
 
@@ -143,4 +143,13 @@ def access_archive(user: User, archive_id: int) -> YearArchive:
             pk=archive_id
         )
     except YearArchive.DoesNotExist:
+        raise Http404 from None
+
+
+def access_print_job(user: User, job_id: int) -> PrintJob:
+    """A printout made in the background for this user (of their school: the scope); 404
+    for anyone else's, whatever their role."""
+    try:
+        return PrintJob.objects.get(pk=job_id, requested_by=user)
+    except PrintJob.DoesNotExist:
         raise Http404 from None

@@ -92,3 +92,72 @@ class YearArchive(TenantModel):
     @property
     def percent(self) -> int:
         return min(100, self.done * 100 // self.total) if self.total else 0
+
+
+def _print_path(instance: PrintJob, filename: str) -> str:
+    return f"wydruki/{instance.school_id}/{filename}"
+
+
+class PrintJob(TenantModel):
+    """A printout made in the background (the class register, the grades summary, the class's
+    record sheets, the certificates): asked for by one user, rendered by a Celery job in
+    steps (``done``/``total`` for the progress bar), kept as a file in the storage until
+    retention purges it (``KAJET_RETENTION_PRINT_JOB_DAYS`` after it finished).
+
+    ``key`` identifies the request (user, kind and parameters): asking again while the same
+    request is queued or running returns that job (a double click, a retry). Written only by
+    ``kajet.records.printing``; seen only by the user who asked."""
+
+    class Kind(models.TextChoices):
+        CLASS_REGISTER = "class_register", _("Class register")
+        GRADES_SUMMARY = "grades_summary", _("Grades summary")
+        RECORD_SHEETS = "record_sheets", _("Record sheets of the class")
+        CERTIFICATES = "certificates", _("Certificates")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting")
+        RUNNING = "running", _("being prepared")
+        DONE = "done", _("ready")
+        FAILED = "failed", _("failed")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    params = models.JSONField(default=dict)
+    key = models.CharField(max_length=64)
+    title = models.CharField(max_length=200)
+    filename = models.CharField(max_length=150)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    pages = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to=_print_path, max_length=200, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("print job")
+        verbose_name_plural = _("print jobs")
+        constraints = [
+            # One live job per request: the second of two simultaneous clicks gets the first.
+            models.UniqueConstraint(
+                fields=["requested_by", "key"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="printjob_one_live_per_request",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "finished_at"], name="printjob_finished")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.status}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.done * 100 // self.total) if self.total else 0

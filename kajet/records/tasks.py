@@ -1,5 +1,5 @@
 """Background jobs of the records app (Celery; in process after commit in the embedded
-default): building a year-end archive's files."""
+default): building a year-end archive's files, rendering a printout."""
 
 from __future__ import annotations
 
@@ -25,3 +25,10 @@ def archive_build_task(archive_id: int) -> str:
     from kajet.records.archive.services import archive_build
 
     return archive_build(archive_id=archive_id)
+
+
+@shared_task(name="records.print_job")
+def print_job_task(job_id: int) -> str:
+    from kajet.records.printing import print_job_run
+
+    return print_job_run(job_id=job_id)

@@ -28,6 +28,8 @@ urlpatterns = [
     path("historia/moja/", history_views.family_history, name="family_history"),
     path("historia/moja/historia.csv", history_views.family_history_csv, name="family_history_csv"),
     path("historia/moja/historia.pdf", history_views.family_history_pdf, name="family_history_pdf"),
+    path("zadanie/<id:job_id>/", views.print_job, name="print_job"),
+    path("zadanie/<id:job_id>/wydruk.pdf", views.print_job_file, name="print_job_file"),
     path("archiwum/", archive_views.archive_index, name="archive_index"),
     path(
         "archiwum/rok/<id:year_id>/generuj/",

@@ -7,20 +7,28 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kajet.accounts.http import request_user
 from kajet.accounts.models import User
 from kajet.audit.services import access_log_view
 from kajet.core.numbers import parse_id
-from kajet.records import access, selectors, services
+from kajet.records import access, printing, selectors, services
 from kajet.records.data_export import family_export_zip
 from kajet.records.forms import PeriodForm, RangeForm
+from kajet.records.models import PrintJob
 from kajet.records.pdf import pdf_bytes, pdf_response
 from kajet.records.xmlio.export import register_bytes
 from kajet.school.models import SchoolClass, SchoolYear, Student, Term
@@ -100,35 +108,45 @@ def class_page(request: HttpRequest, class_id: int) -> HttpResponse:
     return _class_page(request, school_class)
 
 
+def _start(
+    request: HttpRequest, kind: str, params: dict[str, Any], title: str, filename: str
+) -> HttpResponse:
+    """Queue a printout (or find the same one still being made) and show its page."""
+    job = printing.print_job_request(
+        actor=request_user(request), kind=kind, params=params, title=title, filename=filename
+    )
+    return redirect("records:print_job", job_id=job.pk)
+
+
 @login_required
-@require_GET
+@require_POST
 def class_register(request: HttpRequest, class_id: int) -> HttpResponse:
     school_class = access.access_print_class(request_user(request), class_id)
-    form = RangeForm(request.GET)
+    form = RangeForm(request.POST)
     if not form.is_valid():
         return _class_page(request, school_class, form, status=400)
     start, end = form.cleaned_data["od"], form.cleaned_data["do"]
-    register = selectors.class_register(school_class, start, end)
-    return _pdf(
+    dates = {"start": start.strftime("%d.%m.%Y"), "end": end.strftime("%d.%m.%Y")}
+    return _start(
         request,
-        "records/pdf/class_register.html",
-        {"register": register},
+        PrintJob.Kind.CLASS_REGISTER,
+        {"class": school_class.pk, "start": start.isoformat(), "end": end.isoformat()},
+        _("Class register of %(name)s, %(start)s–%(end)s") % {"name": school_class.name, **dates},
         f"dziennik-{_slug(school_class)}-{start}-{end}.pdf",
     )
 
 
 @login_required
-@require_GET
+@require_POST
 def grades_summary(request: HttpRequest, class_id: int) -> HttpResponse:
     school_class = access.access_print_class(request_user(request), class_id)
-    form = PeriodForm(request.GET)
+    form = PeriodForm(request.POST)
     period = form.cleaned_data["okres"] if form.is_valid() else "rok"
-    term = _term(_terms(school_class), period)
-    summary = selectors.grades_summary(school_class, term)
-    return _pdf(
+    return _start(
         request,
-        "records/pdf/grades_summary.html",
-        {"summary": summary},
+        PrintJob.Kind.GRADES_SUMMARY,
+        {"class": school_class.pk, "period": period},
+        _("Grades summary of %(name)s") % {"name": school_class.name},
         f"oceny-{_slug(school_class)}-{period}.pdf",
     )
 
@@ -263,7 +281,7 @@ def certificates(request: HttpRequest, class_id: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_POST
 def certificates_pdf(request: HttpRequest, class_id: int) -> HttpResponse:
     user = request_user(request)
     school_class = access.access_print_class(user, class_id, action="records.certificates")
@@ -271,24 +289,57 @@ def certificates_pdf(request: HttpRequest, class_id: int) -> HttpResponse:
     if not batch.ready:
         messages.error(request, _("The certificates cannot be printed yet: grades are missing."))
         return _review(request, user, school_class, status=409)
-    return _pdf(
+    return _start(
         request,
-        "records/pdf/certificates.html",
-        {"batch": batch},
+        PrintJob.Kind.CERTIFICATES,
+        {"class": school_class.pk},
+        _("Certificates of %(name)s") % {"name": school_class.name},
         f"swiadectwa-{_slug(school_class)}.pdf",
     )
 
 
 @login_required
-@require_GET
+@require_POST
 def class_record_sheets(request: HttpRequest, class_id: int) -> HttpResponse:
     school_class = access.access_print_class(request_user(request), class_id)
     students = selectors.class_data(school_class).students
     access_log_view(request, *students)
     year = school_class.year.name.replace("/", "-")
-    return _record_sheets(
-        request, school_class, students, f"arkusze-{_slug(school_class)}-{year}.pdf"
+    return _start(
+        request,
+        PrintJob.Kind.RECORD_SHEETS,
+        {"class": school_class.pk},
+        _("Record sheets of %(name)s") % {"name": school_class.name},
+        f"arkusze-{_slug(school_class)}-{year}.pdf",
     )
+
+
+@login_required
+@require_GET
+def print_job(request: HttpRequest, job_id: int) -> HttpResponse:
+    """A printout's page: its progress while it is made (HTMX polling, a meta refresh
+    without JavaScript), the download when it is ready, the reason when it failed."""
+    job = access.access_print_job(request_user(request), job_id)
+    context = {"job": job, "retention_days": settings.KAJET_RETENTION_PRINT_JOB_DAYS}
+    if getattr(request, "htmx", False):
+        return render(request, "records/_print_job.html", context)
+    return render(request, "records/print_job.html", context)
+
+
+@login_required
+@require_GET
+def print_job_file(request: HttpRequest, job_id: int) -> FileResponse:
+    job = access.access_print_job(request_user(request), job_id)
+    if job.status != PrintJob.Status.DONE or not job.file:
+        raise Http404
+    response = FileResponse(
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=job.filename,
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

@@ -33,8 +33,12 @@ from kajet.records.selectors.family import (
 from kajet.records.selectors.register import (
     ClassRegister,
     RegisterDay,
+    RegisterPart,
+    RegisterPlan,
     RegisterSubject,
     class_register,
+    register_parts,
+    register_plan,
 )
 from kajet.records.selectors.summary import (
     GradesSummary,
@@ -51,6 +55,10 @@ __all__ = [
     "RegisterSubject",
     "ClassRegister",
     "class_register",
+    "RegisterPart",
+    "RegisterPlan",
+    "register_plan",
+    "register_parts",
     "SummaryCell",
     "SummaryRow",
     "GradesSummary",

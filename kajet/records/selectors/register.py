@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kajet.attendance.models import AttendanceMark, Lesson
@@ -85,11 +86,19 @@ def _mark_cell(texts: list[tuple[str, int | None, int]]) -> str:
 
 
 def _register_subjects(
-    data: ClassData, start: datetime.date, end: datetime.date
+    data: ClassData,
+    start: datetime.date,
+    end: datetime.date,
+    courses: list[Course] | None = None,
 ) -> list[RegisterSubject]:
+    """The grade tables of ``courses`` (every course of the class when None)."""
+    courses = data.courses if courses is None else courses
     columns = list(
         GradeColumn.objects.filter(
-            course__school_class=data.school_class, date__gte=start, date__lte=end
+            course__school_class=data.school_class,
+            course__in=[c.pk for c in courses],
+            date__gte=start,
+            date__lte=end,
         )
         .select_related("category")
         .order_by("date", "pk")
@@ -105,7 +114,7 @@ def _register_subjects(
     for column in columns:
         by_course[column.course_id].append(column)
     subjects = []
-    for course in data.courses:
+    for course in courses:
         own = by_course.get(course.pk, [])
         taught = [s for s in data.students if course in data.courses_of(s)]
         rows = [(s, [_mark_cell(marks.get((c.pk, s.pk), [])) for c in own]) for s in taught]
@@ -128,3 +137,75 @@ def class_register(
         _register_days(data, start, end),
         _register_subjects(data, start, end),
     )
+
+
+@dataclass
+class RegisterPart:
+    """One step of a class register rendered in parts (its own PDF): some school days, or
+    some subjects' grade tables. ``first`` carries the title; ``days_heading`` and
+    ``subjects_heading`` open the two sections."""
+
+    register: ClassRegister
+    first: bool
+    days_heading: bool
+    subjects_heading: bool
+
+
+@dataclass
+class RegisterPlan:
+    """A class register split into parts: ``total`` parts, made one at a time by
+    :func:`register_parts` with a fixed number of queries each."""
+
+    data: ClassData
+    start: datetime.date
+    end: datetime.date
+    day_groups: list[list[datetime.date]]
+    course_groups: list[list[Course]]
+
+    @property
+    def total(self) -> int:
+        return max(1, len(self.day_groups)) + len(self.course_groups)
+
+
+def register_plan(
+    school_class: SchoolClass,
+    start: datetime.date,
+    end: datetime.date,
+    *,
+    days_per_part: int = 5,
+    courses_per_part: int = 4,
+) -> RegisterPlan:
+    """Plan the class register of a range in parts: the school days with lessons in groups
+    of ``days_per_part``, then the courses in groups of ``courses_per_part``. The class's
+    students and courses are read once here (``class_data``) plus one query for the days."""
+    data = class_data(school_class)
+    dates = sorted(
+        set(
+            Lesson.objects.filter(
+                course__school_class=school_class, date__gte=start, date__lte=end
+            ).values_list("date", flat=True)
+        )
+    )
+    day_groups = [dates[i : i + days_per_part] for i in range(0, len(dates), days_per_part)]
+    courses = list(data.courses)
+    course_groups = [
+        courses[i : i + courses_per_part] for i in range(0, len(courses), courses_per_part)
+    ]
+    return RegisterPlan(data, start, end, day_groups, course_groups)
+
+
+def register_parts(plan: RegisterPlan) -> Iterator[RegisterPart]:
+    """The parts of a planned register, in order. Each part runs two queries (the lessons
+    and their marks of its days, or the grade columns and marks of its courses) whatever
+    the number of students, lessons or marks; nothing of earlier parts is kept."""
+    data = plan.data
+
+    def register(days: list[RegisterDay], subjects: list[RegisterSubject]) -> ClassRegister:
+        return ClassRegister(data.school_class, plan.start, plan.end, data.students, days, subjects)
+
+    for index, group in enumerate(plan.day_groups or [[]]):
+        days = _register_days(data, group[0], group[-1]) if group else []
+        yield RegisterPart(register(days, []), index == 0, index == 0, False)
+    for index, courses in enumerate(plan.course_groups):
+        subjects = _register_subjects(data, plan.start, plan.end, courses)
+        yield RegisterPart(register([], subjects), False, False, index == 0)

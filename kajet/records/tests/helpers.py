@@ -8,6 +8,8 @@ import io
 from decimal import Decimal
 from typing import Any
 
+from django.test import Client, TestCase
+from django.urls import reverse
 from pypdf import PdfReader
 
 from kajet.attendance import services as attendance_services
@@ -23,6 +25,22 @@ DAY = datetime.date(2026, 11, 16)
 def pdf_text(content: bytes) -> str:
     reader = PdfReader(io.BytesIO(content))
     return "\n".join(page.extract_text() or "" for page in reader.pages)
+
+
+def printed(client: Client, url: str, data: dict[str, str] | None = None) -> bytes:
+    """Ask for a printout made in the background (POST), let its job run (the commit's
+    callbacks, as the embedded default does after the request's commit), follow the
+    redirect to the job's page and download the PDF."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(url, data or {})
+    assert response.status_code == 302, response.status_code
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    job_id = int(response["Location"].rstrip("/").rsplit("/", 1)[1])
+    download = client.get(reverse("records:print_job_file", args=[job_id]))
+    assert download.status_code == 200, page.content.decode()
+    assert download["Content-Type"] == "application/pdf"
+    return b"".join(download.streaming_content)  # type: ignore[attr-defined]
 
 
 def pdf_pages(content: bytes) -> int:

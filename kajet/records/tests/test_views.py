@@ -15,18 +15,20 @@ from django.urls import reverse
 from kajet.core.models import HistoryEntry
 from kajet.grades.models import Grade
 from kajet.records import selectors
-from kajet.records.models import CertificateNote
+from kajet.records.models import CertificateNote, PrintJob
 from kajet.records.tests.helpers import (
     DAY,
     add_students,
     fill_class,
     lesson,
     pdf_text,
+    printed,
     students_of,
 )
 from kajet.testutils.factories import SchoolWorld
 
 RANGE = {"od": "2026-11-01", "do": "2026-11-30"}
+BACKGROUND = {"register", "summary", "sheets"}
 
 
 def _class_urls(world: SchoolWorld) -> dict[str, tuple[str, dict[str, str]]]:
@@ -64,31 +66,39 @@ def test_class_prints_three_ways(
 ) -> None:
     fill_class(world)
     url, params = _class_urls(world)[key]
+    # The big printouts are asked for with POST and answered with the job's page.
+    method, ok = ("post", 302) if key in BACKGROUND else ("get", 200)
+
+    def status(user: Any) -> int:
+        return int(getattr(client_for(user), method)(url, params).status_code)
+
     for role in ("homeroom_teacher", "principal"):
-        assert client_for(world.user(role)).get(url, params).status_code == 200, role
+        assert status(world.user(role)) == ok, role
     for role in ("teacher", "guardian", "student", "secretariat"):
-        assert client_for(world.user(role)).get(url, params).status_code == 404, role
-    assert client_for(other_world.user("principal")).get(url, params).status_code == 404
-    assert client_for(other_world.user("homeroom_teacher")).get(url, params).status_code == 404
+        assert status(world.user(role)) == 404, role
+    assert status(other_world.user("principal")) == 404
+    assert status(other_world.user("homeroom_teacher")) == 404
 
 
 def test_homeroom_teacher_prints_only_their_class(
     world: SchoolWorld, client_for: Callable[[Any], Client]
 ) -> None:
     url = reverse("records:class_register", args=[world.other_class.pk])
-    assert client_for(world.user("homeroom_teacher")).get(url, RANGE).status_code == 404
-    assert client_for(world.user("principal")).get(url, RANGE).status_code == 200
+    assert client_for(world.user("homeroom_teacher")).post(url, RANGE).status_code == 404
+    assert client_for(world.user("principal")).post(url, RANGE).status_code == 302
 
 
 def test_class_register_pdf_content(
     world: SchoolWorld, client_for: Callable[[Any], Client]
 ) -> None:
     fill_class(world)
-    response = client_for(world.user("homeroom_teacher")).get(
-        reverse("records:class_register", args=[world.school_class.pk]), RANGE
+    text = pdf_text(
+        printed(
+            client_for(world.user("homeroom_teacher")),
+            reverse("records:class_register", args=[world.school_class.pk]),
+            RANGE,
+        )
     )
-    assert response["Content-Type"] == "application/pdf"
-    text = pdf_text(response.content)
     assert "Dziennik lekcyjny" in text  # Polish whatever the interface language
     assert world.school.name in text
     assert world.user("homeroom_teacher").full_name in text  # who printed it
@@ -107,9 +117,11 @@ def test_grades_summary_marks_students_at_risk(
         text="1", value=1
     )
     text = pdf_text(
-        client_for(world.user("principal"))
-        .get(reverse("records:grades_summary", args=[world.school_class.pk]), {"okres": "1"})
-        .content
+        printed(
+            client_for(world.user("principal")),
+            reverse("records:grades_summary", args=[world.school_class.pk]),
+            {"okres": "1"},
+        )
     )
     assert "Zestawienie ocen" in text
     risk_section = text.split("Uczniowie zagrożeni", 1)[1].split("Oceny przewidywane", 1)[0]
@@ -135,16 +147,17 @@ def test_attendance_summary_percentages(
 def test_bad_range_is_refused_with_a_message(
     world: SchoolWorld, client_for: Callable[[Any], Client]
 ) -> None:
-    response = client_for(world.user("homeroom_teacher")).get(
+    response = client_for(world.user("homeroom_teacher")).post(
         reverse("records:class_register", args=[world.school_class.pk]),
         {"od": "2026-12-01", "do": "2026-11-01"},
     )
     assert response.status_code == 400
     assert "The end of the range is before its start." in response.content.decode()
-    response = client_for(world.user("homeroom_teacher")).get(
+    response = client_for(world.user("homeroom_teacher")).post(
         reverse("records:class_register", args=[world.school_class.pk]), {"od": "jutro"}
     )
     assert response.status_code == 400
+    assert not PrintJob.objects.exists()  # nothing asked for
 
 
 def test_family_report_for_guardian_and_student(
@@ -195,8 +208,9 @@ def test_missing_annual_grade_blocks_the_batch(
     lacking = data["students"][2]
     Grade.objects.filter(student=lacking, course=data["polish"]).delete()
     client = client_for(world.user("homeroom_teacher"))
-    response = client.get(reverse("records:certificates_pdf", args=[world.school_class.pk]))
+    response = client.post(reverse("records:certificates_pdf", args=[world.school_class.pk]))
     assert response.status_code == 409
+    assert not PrintJob.objects.exists()
     page = response.content.decode()
     assert "Missing before printing" in page
     assert lacking.user.sort_name in page and "Język polski" in page
@@ -213,9 +227,9 @@ def test_certificates_pdf_with_distinction_and_template_symbol(
     plain = data["students"][1]
     Grade.objects.filter(student=plain, kind=Grade.Kind.FINAL_ANNUAL).update(text="4", value=4)
     client = client_for(world.user("homeroom_teacher"))
-    response = client.get(reverse("records:certificates_pdf", args=[world.school_class.pk]))
-    assert response.status_code == 200
-    text = pdf_text(response.content)
+    text = pdf_text(
+        printed(client, reverse("records:certificates_pdf", args=[world.school_class.pk]))
+    )
     pages = text.split(world.school.name)
     assert "Świadectwo szkolne promocyjne z wyróżnieniem" in text
     assert "MEiN-I/52" in text and "MEiN-I/51" in text
@@ -260,9 +274,10 @@ def test_homeroom_teacher_saves_achievements_with_history(
     # The principal reviews but does not write; the text is printed on the certificate.
     assert client_for(world.user("principal")).post(url, {field: "y"}).status_code == 404
     text = pdf_text(
-        client_for(world.user("principal"))
-        .get(reverse("records:certificates_pdf", args=[world.school_class.pk]))
-        .content
+        printed(
+            client_for(world.user("principal")),
+            reverse("records:certificates_pdf", args=[world.school_class.pk]),
+        )
     )
     assert "I miejsce w konkursie matematycznym" in text
 
