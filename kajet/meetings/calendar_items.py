@@ -29,7 +29,7 @@ def meeting_items(user: User, start: datetime.date, end: datetime.date) -> list[
         .select_related("school_class")
         .order_by("date", "starts_at", "pk")
     )
-    label = _("Parent meeting")
+    label = _("parent meeting")
     return [
         CalendarItem(
             kind="meeting",
@@ -57,7 +57,7 @@ def consultation_items(user: User, start: datetime.date, end: datetime.date) -> 
         staff = True
     else:
         return []
-    label = _("Consultation")
+    label = _("consultation")
     items = []
     for slot in booked.order_by("date", "starts_at", "pk"):
         other = slot.booking.guardian if staff else slot.teacher
