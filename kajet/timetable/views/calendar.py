@@ -162,7 +162,8 @@ def calendar_list(request: AuthedRequest) -> HttpResponse:
     events, extra = _calendar_for(request, start, end)
     items = _items_for(request, start, end)
     # By first day; on a day the events first, then the items by time (the sort is stable).
-    rows = sorted([*events, *items], key=lambda e: e.starts_on)
+    rows: list[Event | CalendarItem] = [*events, *items]
+    rows.sort(key=lambda e: e.starts_on)
     return render(
         request,
         "timetable/calendar_list.html",
