@@ -16,6 +16,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from kajet.accounts.http import AuthedRequest
 from kajet.accounts.models import Role, User
@@ -36,6 +37,7 @@ from kajet.messaging.selectors import UnreadRow, unread_latest
 from kajet.noticeboard.selectors import announcement_ids_read_by, announcement_rows_current_for
 from kajet.school.access import roles_of
 from kajet.school.models import GroupMembership, Student
+from kajet.timetable.calendar_items import CalendarItem, calendar_items_for
 from kajet.timetable.selectors import (
     EventRow,
     LessonOccurrence,
@@ -101,6 +103,14 @@ class Dashboard:
     excuses_waiting: WaitingExcuses | None = None
     #: The principal's school overview (None for everyone else).
     overview: SchoolOverview | None = None
+    #: The viewer's own calendar items of the coming days (meetings, booked consultations).
+    calendar_items: list[CalendarItem] = field(default_factory=list)
+
+    @property
+    def coming_up(self) -> list[EventRow | CalendarItem]:
+        """The calendar's events and the viewer's items together, by their first day (events
+        first on a day, as the calendar lists them)."""
+        return sorted([*self.events, *self.calendar_items], key=lambda e: e.starts_on)
 
 
 def _lessons_by_day(
@@ -237,6 +247,22 @@ def _common(
     data.announcements = _announcements(user, today, audience)
     data.lucky_number = lucky_number_cached(user.school_pk, today)
     data.lucky_number_date = today if data.lucky_number is not None else None
+    data.calendar_items = _calendar_items(user, today)
+
+
+def _calendar_items(user: User, today: datetime.date) -> list[CalendarItem]:
+    """The viewer's own calendar items of the coming days (other apps' providers: a class
+    meeting, a booked consultation) through the cache, one entry per viewer, day and language
+    (the items' texts are translated). The meetings services move ``home_version`` when a
+    meeting is scheduled or a slot booked or cancelled; a cold read costs the providers'
+    fixed queries (docs/adr/0010, addendum of issue 13)."""
+    end = today + datetime.timedelta(days=AHEAD_DAYS - 1)
+    items, _hit = home_cached(
+        user,
+        ("items", user.pk, today, get_language()),
+        lambda: calendar_items_for(user, today, end),
+    )
+    return items
 
 
 def _announcements(

@@ -11,6 +11,8 @@ class MeetingsConfig(AppConfig):
 
         from kajet.core.navigation import NavItem, register
         from kajet.meetings.access import can, uses_consultations
+        from kajet.meetings.calendar_items import consultation_items, meeting_items
+        from kajet.timetable.calendar_items import register as register_calendar_items
 
         register(
             NavItem(
@@ -30,3 +32,6 @@ class MeetingsConfig(AppConfig):
                 lambda user: user.is_authenticated and uses_consultations(user),
             )
         )
+        # The calendar, the home page and the API show them (timetable does not import us).
+        register_calendar_items("meetings.meetings", meeting_items)
+        register_calendar_items("meetings.consultations", consultation_items)

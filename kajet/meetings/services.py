@@ -25,6 +25,7 @@ from kajet.accounts.models import User
 from kajet.core.datefmt import short_date
 from kajet.core.history import history_record
 from kajet.core.models import School
+from kajet.core.versions import home_changed
 from kajet.meetings import rules
 from kajet.meetings.models import ConsultationBooking, ConsultationSlot, Meeting, MeetingAttendance
 from kajet.notifications.models import Notification
@@ -104,6 +105,7 @@ def meeting_schedule(
             "agenda": meeting.agenda,
         },
     )
+    home_changed(school_class.school_id)  # the home page caches the guardians' calendar items
     notify(
         school=school_class.school_id,
         user_ids=class_guardian_ids(school_class),
@@ -282,6 +284,7 @@ def _book(*, actor: User, slot_id: int) -> ConsultationBooking:
         object_id=slot.pk,
         new={"guardian": actor.pk},
     )
+    home_changed(slot.school_id)  # the home page caches the guardian's and teacher's items
     return booking
 
 
@@ -311,3 +314,4 @@ def consultation_cancel(*, actor: User, slot: ConsultationSlot) -> None:
             object_id=slot.pk,
             old={"guardian": actor.pk},
         )
+        home_changed(slot.school_id)  # the home page caches the guardian's and teacher's items

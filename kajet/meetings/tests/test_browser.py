@@ -95,3 +95,31 @@ def test_homeroom_teacher_schedules_a_meeting_and_records_who_came(
     guardian.get_by_role("button", name="PL").click()
     guardian.get_by_role("heading", name="Zebrania z rodzicami").wait_for()
     guardian.screenshot(path="/tmp/h13m_meetings_guardian_pl.png", full_page=True)
+
+
+def test_guardian_sees_meeting_and_booking_in_the_calendar_on_a_phone(
+    world: SchoolWorld, live_server: Any, signed_in: Callable[..., Any]
+) -> None:
+    from kajet.meetings.tests.conftest import make_meeting, make_slot
+
+    day = timezone.localdate() + datetime.timedelta(days=2)
+    make_meeting(world, date=day, room="12")
+    slot = make_slot(world, date=day)
+    ConsultationBooking.objects.create(
+        school=world.school,
+        slot=slot,
+        guardian=world.user("guardian"),
+        teacher=slot.teacher,
+        date=day,
+    )
+    guardian = signed_in(world.user("guardian"), width=360)
+    for path in (f"/plan/terminarz/tydzien/?tydzien={day.isoformat()}", "/"):
+        guardian.goto(f"{live_server.url}{path}")
+        guardian.get_by_role("link", name="Parent meeting of class 6b").first.wait_for()
+        teacher_name = world.user("teacher").full_name
+        guardian.get_by_role("link", name=f"Consultation: {teacher_name}").first.wait_for()
+        assert not horizontal_overflow(guardian)
+        assert_accessible(guardian)
+    guardian.goto(f"{live_server.url}/plan/terminarz/?miesiac={day:%Y-%m}")
+    guardian.get_by_role("link", name="Parent meeting of class 6b").first.wait_for()
+    guardian.screenshot(path="/tmp/h13_calendar_month_phone.png", full_page=True)

@@ -23,6 +23,7 @@ from kajet.school.family import family_students
 from kajet.school.models import Student
 from kajet.timetable import access, selectors, services
 from kajet.timetable.agenda import month_agenda
+from kajet.timetable.calendar_items import CalendarItem, calendar_items_for, items_by_day
 from kajet.timetable.forms import EventForm, PolicyForm
 from kajet.timetable.models import Event
 from kajet.timetable.rules import dates_between, week_start
@@ -46,6 +47,14 @@ def _calendar_for(
             return [], extra
         return selectors.events_for_student(selected, start, end), extra
     return selectors.events_for_teacher(user, start, end), extra
+
+
+def _items_for(
+    request: AuthedRequest, start: datetime.date, end: datetime.date
+) -> list[CalendarItem]:
+    """The signed-in user's own items from other apps (a class meeting, a booked
+    consultation): the viewer's, whichever child a guardian has chosen."""
+    return calendar_items_for(request.user, start, end)
 
 
 def _month_of(request: AuthedRequest) -> datetime.date:
@@ -74,7 +83,9 @@ def month(request: AuthedRequest) -> HttpResponse:
     grid_end = week_start(last) + datetime.timedelta(days=6)
     days = dates_between(grid_start, grid_end)
     events, extra = _calendar_for(request, grid_start, grid_end)
+    items = _items_for(request, grid_start, grid_end)
     by_day = _by_day(events, days)
+    items_of = items_by_day(items, days)
     today = timezone.localdate()
     weeks = [
         [
@@ -83,6 +94,7 @@ def month(request: AuthedRequest) -> HttpResponse:
                 "in_month": d.month == first.month,
                 "is_today": d == today,
                 "events": by_day[d],
+                "items": items_of[d],
                 "day_off": any(e.kind == Event.Kind.DAY_OFF for e in by_day[d]),
             }
             for d in days[i : i + 7]
@@ -99,7 +111,7 @@ def month(request: AuthedRequest) -> HttpResponse:
             "first": first,
             "weeks": weeks,
             "weekday_names": [WEEKDAYS_ABBR[i] for i in range(7)],
-            "agenda": month_agenda(events, first, last, today),
+            "agenda": month_agenda([*events, *items], first, last, today),
             "prev": prev_month.strftime("%Y-%m"),
             "next": next_month.strftime("%Y-%m"),
             "view": "month",
@@ -117,6 +129,7 @@ def calendar_week(request: AuthedRequest) -> HttpResponse:
     days = dates_between(monday, monday + datetime.timedelta(days=6))
     events, extra = _calendar_for(request, days[0], days[-1])
     by_day = _by_day(events, days)
+    items_of = items_by_day(_items_for(request, days[0], days[-1]), days)
     today = timezone.localdate()
     return render(
         request,
@@ -125,7 +138,10 @@ def calendar_week(request: AuthedRequest) -> HttpResponse:
             **extra,
             "monday": monday,
             "sunday": days[-1],
-            "days": [{"date": d, "is_today": d == today, "events": by_day[d]} for d in days],
+            "days": [
+                {"date": d, "is_today": d == today, "events": by_day[d], "items": items_of[d]}
+                for d in days
+            ],
             "prev": (monday - datetime.timedelta(days=7)).isoformat(),
             "next": (monday + datetime.timedelta(days=7)).isoformat(),
             "view": "week",
@@ -135,7 +151,7 @@ def calendar_week(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def calendar_list(request: AuthedRequest) -> HttpResponse:
-    """Upcoming events (the next 60 days by default), a table."""
+    """Upcoming events and the user's items (the next 60 days by default), a table."""
     today = timezone.localdate()
     raw = request.GET.get("od", "")
     try:
@@ -144,10 +160,14 @@ def calendar_list(request: AuthedRequest) -> HttpResponse:
         start = today
     end = start + datetime.timedelta(days=60)
     events, extra = _calendar_for(request, start, end)
+    items = _items_for(request, start, end)
+    # By first day; on a day the events first, then the items by time (the sort is stable).
+    rows: list[Event | CalendarItem] = [*events, *items]
+    rows.sort(key=lambda e: e.starts_on)
     return render(
         request,
         "timetable/calendar_list.html",
-        {**extra, "events": events, "start": start, "end": end, "view": "list"},
+        {**extra, "events": rows, "start": start, "end": end, "view": "list"},
     )
 
 
