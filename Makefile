@@ -11,7 +11,7 @@ WORKERS ?= 3
 TEST_WORKERS ?= auto
 PYTEST := $(BIN)/pytest -q -n $(TEST_WORKERS) --maxprocesses 4
 
-.PHONY: venv system-deps test-deps run dev lint test test-sqlite test-postgres messages clean-db bench screenshots
+.PHONY: venv system-deps test-deps run dev lint test test-sqlite test-postgres messages clean-db bench screenshots prod-test
 
 #: Debian packages the product needs: WeasyPrint's text layout (pango, harfbuzz) and fonts
 #: with Polish glyphs for the printouts.
@@ -117,6 +117,12 @@ screenshots: venv
 
 bench: venv
 	$(PY) bench/run.py
+
+## make prod-test: the production topology on loopback (two gunicorn instances, PostgreSQL,
+## Redis, a Celery worker and beat, an SMTP server) checked end to end; see deploy/README.md.
+## Needs PostgreSQL on 127.0.0.1:5432 (user postgres) and Redis on 127.0.0.1:6379.
+prod-test: venv
+	$(PY) scripts/prod_test.py
 
 clean-db:
 	rm -f var/kajet.sqlite3 var/kajet.sqlite3-wal var/kajet.sqlite3-shm
