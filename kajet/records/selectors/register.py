@@ -104,12 +104,14 @@ def _register_subjects(
         .order_by("date", "pk")
     )
     marks: dict[tuple[int, int], list[tuple[str, int | None, int]]] = defaultdict(list)
-    for column_id, student_id, text, corrects_id, pk in (
+    for column_id, student_id, text, descriptive, corrects_id, pk in (
         Grade.objects.filter(column__in=[c.pk for c in columns], deleted_at__isnull=True)
         .order_by("created_at", "pk")
-        .values_list("column_id", "student_id", "text", "corrects_id", "pk")
+        .values_list("column_id", "student_id", "text", "descriptive", "corrects_id", "pk")
     ):
-        marks[(column_id, student_id)].append((text, corrects_id, pk))
+        # A comment on a text scale has no mark: the register shows the comment's start.
+        shown = text or (descriptive[:30] + ("…" if len(descriptive) > 30 else ""))
+        marks[(column_id, student_id)].append((shown, corrects_id, pk))
     by_course: dict[int, list[GradeColumn]] = defaultdict(list)
     for column in columns:
         by_course[column.course_id].append(column)

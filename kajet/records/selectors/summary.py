@@ -107,7 +107,7 @@ def _summary_cell(view: SubjectView, term: Term | None, pass_threshold: Decimal)
     risky = (average is not None and average < pass_threshold) or (
         shown is not None and shown.value == 1
     )
-    text = " ".join(m.grade.text for m in marks if m.grade.text)
+    text = " ".join(m.grade.shown for m in marks if m.grade.shown)
     return SummaryCell(text, average, proposed, final, risky)
 
 

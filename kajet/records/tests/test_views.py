@@ -323,3 +323,23 @@ def test_selectors_run_constant_queries(
     lesson(world.course, DAY, 3, "Powtórzenie", {s.pk: "present" for s in students})
     large = _queries(lambda: build(world))
     assert small == large, (small, large)
+
+
+def test_a_comment_on_a_text_scale_is_printed_where_a_mark_would_be(
+    world: SchoolWorld, client_for: Callable[[Any], Client]
+) -> None:
+    """A current mark on a text scale has no symbol (``text`` is empty, the comment is in
+    ``descriptive``): the register, the grades summary and the family report print the
+    comment's start instead of an empty cell."""
+    fill_class(world)
+    Grade.objects.filter(
+        student=world.student, course=world.course, kind=Grade.Kind.CURRENT
+    ).update(text="", value=None, descriptive="Czyta płynnie")
+    teacher = client_for(world.user("homeroom_teacher"))
+    url = reverse("records:class_register", args=[world.school_class.pk])
+    assert "Czyta płynnie" in pdf_text(printed(teacher, url, RANGE))
+    summary = reverse("records:grades_summary", args=[world.school_class.pk])
+    assert "Czyta płynnie" in pdf_text(printed(teacher, summary, {"okres": "1"}))
+    report = reverse("records:family_report", args=[world.student.pk])
+    guardian = client_for(world.user("guardian")).get(report, {"okres": "1"})
+    assert "Czyta płynnie" in pdf_text(guardian.content)
