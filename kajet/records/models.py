@@ -100,8 +100,9 @@ def _print_path(instance: PrintJob, filename: str) -> str:
 
 class PrintJob(TenantModel):
     """A printout made in the background (the class register, the grades summary, the class's
-    record sheets, the certificates): asked for by one user, rendered by a Celery job in
-    steps (``done``/``total`` for the progress bar), kept as a file in the storage until
+    record sheets, the certificates, and the family's data export as a ZIP): asked for by
+    one user, rendered by a Celery job in steps (``done``/``total`` for the progress bar),
+    kept as a file in the storage until
     retention purges it (``KAJET_RETENTION_PRINT_JOB_DAYS`` after it finished).
 
     ``key`` identifies the request (user, kind and parameters): asking again while the same
@@ -113,6 +114,7 @@ class PrintJob(TenantModel):
         GRADES_SUMMARY = "grades_summary", _("Grades summary")
         RECORD_SHEETS = "record_sheets", _("Record sheets of the class")
         CERTIFICATES = "certificates", _("Certificates")
+        FAMILY_DATA = "family_data", _("The family's data export")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("waiting")
@@ -157,6 +159,11 @@ class PrintJob(TenantModel):
     @property
     def is_running(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def is_zip(self) -> bool:
+        """The family's data export is a ZIP; every other job a PDF."""
+        return self.kind == self.Kind.FAMILY_DATA
 
     @property
     def percent(self) -> int:

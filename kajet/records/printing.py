@@ -21,16 +21,19 @@ from functools import partial
 from typing import Any
 
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 from pypdf import PdfReader, PdfWriter
 
 from kajet.accounts.models import User
-from kajet.records import selectors
+from kajet.records import access, selectors
+from kajet.records.data_export import family_export_zip
 from kajet.records.models import PrintJob
 from kajet.records.pdf import pdf_bytes
 from kajet.school.models import SchoolClass, Term
@@ -76,7 +79,7 @@ def print_job_request(
     """Queue a printout for ``actor`` (rendered by a background job after the commit), or
     return the job of the same request while it is queued or running (a double click, a
     retry). A live job older than ``STALE_AFTER`` is marked failed and replaced."""
-    assert actor.school_id is not None  # staff who print belong to a school
+    assert actor.school_id is not None  # the users who print belong to a school
     now = now or timezone.now()
     key = request_key(user_id=actor.pk, kind=kind, params=params)
     live = PrintJob.objects.filter(requested_by=actor, key=key, status__in=LIVE)
@@ -220,7 +223,28 @@ def _fail(job: PrintJob, message: str) -> None:
     )
 
 
+def _family_data(job: PrintJob) -> None:
+    """The family's data export (GDPR art. 15/20): one ZIP with the data as JSON and the
+    family report as PDF, for the student the requester may see (checked again here)."""
+    try:
+        student = access.access_report_student(job.requested_by, int(job.params["student"]))
+    except Http404:
+        raise PrintError(_("The student of this export is no longer yours to see.")) from None
+    PrintJob.objects.filter(pk=job.pk).update(total=1, done=0)
+    job.file.save(
+        f"{job.pk}-{secrets.token_hex(8)}.zip",
+        ContentFile(family_export_zip(student, viewer=job.requested_by)),
+        save=False,
+    )
+    PrintJob.objects.filter(pk=job.pk).update(
+        status=Status.DONE, file=job.file.name, done=1, finished_at=timezone.now()
+    )
+
+
 def _render(job: PrintJob) -> None:
+    if job.kind == PrintJob.Kind.FAMILY_DATA:
+        _family_data(job)
+        return
     total, parts = RENDERERS[job.kind](job)
     PrintJob.objects.filter(pk=job.pk).update(total=total, done=0)
     writer = PdfWriter()

@@ -26,7 +26,6 @@ from kajet.accounts.models import User
 from kajet.audit.services import access_log_view
 from kajet.core.numbers import parse_id
 from kajet.records import access, printing, selectors, services
-from kajet.records.data_export import family_export_zip
 from kajet.records.forms import PeriodForm, RangeForm
 from kajet.records.models import PrintJob
 from kajet.records.pdf import pdf_bytes, pdf_response
@@ -209,16 +208,18 @@ def family_report(request: HttpRequest, student_id: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_POST
 def family_data_export(request: HttpRequest, student_id: int) -> HttpResponse:
     """The family's data export (GDPR art. 15/20): one ZIP with the data as JSON and the
-    family report as PDF, built while the request waits."""
-    user = request_user(request)
-    student = access.access_report_student(user, student_id)
-    response = HttpResponse(family_export_zip(student, viewer=user), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="dane-{student.login_number}.zip"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    family report as PDF, made in the background; the answer is the job's page."""
+    student = access.access_report_student(request_user(request), student_id)
+    return _start(
+        request,
+        PrintJob.Kind.FAMILY_DATA,
+        {"student": student.pk},
+        _("Data of %(name)s") % {"name": student.user.full_name},
+        f"dane-{student.login_number}.zip",
+    )
 
 
 def _record_sheets(
@@ -336,7 +337,7 @@ def print_job_file(request: HttpRequest, job_id: int) -> FileResponse:
         job.file.open("rb"),
         as_attachment=True,
         filename=job.filename,
-        content_type="application/pdf",
+        content_type="application/zip" if job.is_zip else "application/pdf",
     )
     response["Cache-Control"] = "private, no-store"
     return response

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.test import Client
+from django.test import Client, TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -23,6 +23,7 @@ from kajet.attendance.models import AttendanceMark, Excuse, ExcuseItem
 from kajet.grades.models import Grade, GradeCategory, GradeColumn
 from kajet.homework.models import Homework, HomeworkDone
 from kajet.messaging.models import Message
+from kajet.records.models import PrintJob
 from kajet.records.selectors.data_export import family_data
 from kajet.records.tests.helpers import DAY, lesson, pdf_text
 from kajet.remarks.models import Remark, RemarkCategory
@@ -75,10 +76,21 @@ def _remark(world: SchoolWorld, text: str, *, visible: bool) -> None:
     )
 
 
-def _zip(response: Any) -> zipfile.ZipFile:
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/zip"
-    return zipfile.ZipFile(io.BytesIO(response.content))
+def _export(client: Client, student: Student) -> zipfile.ZipFile:
+    """Ask for the export (POST), let its background job run (the commit's callbacks, as the
+    embedded default does), open the job's page and download the ZIP from it."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(_url(student))
+    assert response.status_code == 302, response.status_code
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and "Download the data (ZIP)" in page.content.decode()
+    job = PrintJob.objects.get(pk=int(response["Location"].rstrip("/").rsplit("/", 1)[1]))
+    assert job.status == PrintJob.Status.DONE and job.kind == PrintJob.Kind.FAMILY_DATA
+    download = client.get(reverse("records:print_job_file", args=[job.pk]))
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/zip"
+    content = b"".join(download.streaming_content)  # type: ignore[attr-defined]
+    return zipfile.ZipFile(io.BytesIO(content))
 
 
 def test_guardian_downloads_their_childs_data(
@@ -96,7 +108,7 @@ def test_guardian_downloads_their_childs_data(
         concerns_student=world.student,
         recipients_label="Rodzice 6b",
     )
-    archive = _zip(client_for(world.user("guardian")).get(_url(world.student)))
+    archive = _export(client_for(world.user("guardian")), world.student)
     assert sorted(archive.namelist()) == ["dane.json", "raport.pdf"]
     data = json.loads(archive.read("dane.json"))
     assert data["student"]["login_number"] == world.student.login_number
@@ -120,7 +132,7 @@ def test_student_gets_their_own_data_without_hidden_remarks(
 ) -> None:
     _remark(world, "Widoczna uwaga.", visible=True)
     _remark(world, "Ukryta uwaga.", visible=False)
-    archive = _zip(client_for(world.user("student")).get(_url(world.student)))
+    archive = _export(client_for(world.user("student")), world.student)
     data = json.loads(archive.read("dane.json"))
     assert [r["text"] for r in data["remarks"]] == ["Widoczna uwaga."]
 
@@ -129,14 +141,28 @@ def test_nobody_else_gets_the_data(
     world: SchoolWorld, other_world: SchoolWorld, client_for: Callable[[Any], Client]
 ) -> None:
     # another family's child
-    assert client_for(world.user("guardian")).get(_url(world.other_student)).status_code == 404
-    assert client_for(world.user("student")).get(_url(world.other_student)).status_code == 404
+    assert client_for(world.user("guardian")).post(_url(world.other_student)).status_code == 404
+    assert client_for(world.user("student")).post(_url(world.other_student)).status_code == 404
     # staff: the export is the family's (the school has its own pages)
     for role in ("homeroom_teacher", "principal", "teacher", "secretariat", "pedagogue"):
-        assert client_for(world.user(role)).get(_url(world.student)).status_code == 404, role
+        assert client_for(world.user(role)).post(_url(world.student)).status_code == 404, role
     # another school's family
-    assert client_for(other_world.user("guardian")).get(_url(world.student)).status_code == 404
-    assert client_for(world.user("guardian")).get(_url(other_world.student)).status_code == 404
+    assert client_for(other_world.user("guardian")).post(_url(world.student)).status_code == 404
+    assert client_for(world.user("guardian")).post(_url(other_world.student)).status_code == 404
+
+
+def test_asking_twice_is_one_job_and_a_get_changes_nothing(
+    world: SchoolWorld, client_for: Callable[[Any], Client]
+) -> None:
+    client = client_for(world.user("guardian"))
+    assert client.get(_url(world.student)).status_code == 405
+    assert not PrintJob.objects.exists()
+    first = client.post(_url(world.student))  # not run yet: the job is still queued
+    again = client.post(_url(world.student))
+    assert first["Location"] == again["Location"]
+    assert PrintJob.objects.count() == 1
+    # the job is the guardian's: the student of the same family does not see it
+    assert client_for(world.user("student")).get(first["Location"]).status_code == 404
 
 
 def test_the_printouts_page_and_the_account_menu_link_to_it(
