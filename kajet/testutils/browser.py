@@ -127,6 +127,17 @@ def assert_accessible(page: Page) -> None:
     assert not problems, f"{path_of(page)}: " + "; ".join(problems)
 
 
+def checked_screenshot(page: Page, name: str) -> Path:
+    """Run the accessibility smoke check on the page, then save a full-page PNG as
+    test-artifacts/NAME.png (to look at the page a test walked through)."""
+    problems = accessibility_problems(page)
+    assert not problems, (name, problems)
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
 def horizontal_overflow(page: Page) -> int:
     """How many CSS pixels the page is wider than the viewport (0: no horizontal scroll)."""
     extra: int = page.evaluate(

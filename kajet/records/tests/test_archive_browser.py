@@ -17,7 +17,7 @@ from django.urls import reverse
 from kajet.records.models import YearArchive
 from kajet.records.tests.certs import PASSWORD, pkcs12_file
 from kajet.records.tests.helpers import fill_class
-from kajet.testutils.browser import accessibility_problems
+from kajet.testutils.browser import checked_screenshot
 from kajet.testutils.factories import SchoolWorld
 
 pytestmark = [
@@ -25,14 +25,9 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-
 
 def _shot(page: Any, name: str) -> None:
-    """Save a screenshot, after the accessibility smoke check of the page."""
-    assert not accessibility_problems(page), (name, accessibility_problems(page))
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"archive-{name}.png"), full_page=True)
+    checked_screenshot(page, f"archive-{name}")
 
 
 def _file(name: str, data: bytes, mime: str) -> dict[str, Any]:

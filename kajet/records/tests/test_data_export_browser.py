@@ -4,13 +4,12 @@ their child's data ZIP. Screenshots at 1280 and 360 px go to test-artifacts/."""
 from __future__ import annotations
 
 import zipfile
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.urls import reverse
 
-from kajet.testutils.browser import accessibility_problems
+from kajet.testutils.browser import checked_screenshot
 from kajet.testutils.factories import SchoolWorld
 
 pytestmark = [
@@ -18,13 +17,9 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-
 
 def _shot(page: Any, name: str) -> None:
-    assert not accessibility_problems(page), (name, accessibility_problems(page))
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"data-export-{name}.png"), full_page=True)
+    checked_screenshot(page, f"data-export-{name}")
 
 
 def test_guardian_downloads_the_data_from_the_account_menu(

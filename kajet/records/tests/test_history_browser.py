@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from kajet.records.tests import history_helpers as h
-from kajet.testutils.browser import accessibility_problems
+from kajet.testutils.browser import checked_screenshot
 from kajet.testutils.factories import SchoolWorld
 
 pytestmark = [
@@ -19,14 +19,9 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-
 
 def _shot(page: Any, name: str) -> None:
-    """Save a screenshot, after the accessibility smoke check of the page."""
-    assert not accessibility_problems(page), (name, accessibility_problems(page))
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"history-{name}.png"), full_page=True)
+    checked_screenshot(page, f"history-{name}")
 
 
 def test_principal_filters_the_history_and_downloads_csv(

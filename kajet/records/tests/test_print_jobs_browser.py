@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from kajet.records.tests.helpers import fill_class, pdf_text
-from kajet.testutils.browser import accessibility_problems
+from kajet.testutils.browser import checked_screenshot
 from kajet.testutils.factories import SchoolWorld
 
 pytestmark = [
@@ -19,13 +19,9 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-
 
 def _shot(page: Any, name: str) -> None:
-    assert not accessibility_problems(page), (name, accessibility_problems(page))
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"print-job-{name}.png"), full_page=True)
+    checked_screenshot(page, f"print-job-{name}")
 
 
 def test_homeroom_teacher_prints_the_register_in_the_background(
