@@ -19,6 +19,8 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.database import postgres_settings, refuse_pgbouncer_without_postgres
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("KAJET_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -159,21 +161,24 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     if not TESTING:
         _db["CONN_MAX_AGE"] = int(os.environ.get("KAJET_SQLITE_CONN_MAX_AGE", "600"))
         _db["CONN_HEALTH_CHECKS"] = True
+    refuse_pgbouncer_without_postgres(os.environ.get("KAJET_DB_PGBOUNCER"))
 elif _db["ENGINE"] == "django.db.backends.postgresql":
     _db["ENGINE"] = "django.db.backends.postgresql"
     _db["CONN_MAX_AGE"] = 0  # the pool below keeps connections
-    # Server-side parameters let psycopg prepare a statement that a connection runs again and
-    # again (after 5 runs): PostgreSQL then plans the pages' queries once per connection
-    # instead of on every request, where planning cost more than running them. Not for
-    # PgBouncer in transaction mode (set KAJET_DB_SERVER_BINDING=0 there).
-    _db["OPTIONS"] = {"server_side_binding": env_bool("KAJET_DB_SERVER_BINDING", True)}
-    # Tests run without the pool: pooled connections held by live-server threads would keep
-    # the test database open at teardown (it could not be dropped).
-    if not TESTING:
-        _db["OPTIONS"]["pool"] = {
-            "min_size": int(os.environ.get("KAJET_DB_POOL_MIN", "2")),
-            "max_size": int(os.environ.get("KAJET_DB_POOL_MAX", "10")),
-        }
+    # config/database.py: one pooled connection per process by default (a sync gunicorn worker
+    # and a Celery prefork child each use one at a time); KAJET_DB_PGBOUNCER=1 for PgBouncer in
+    # transaction mode (no server-side cursors, no server-side binding). Server-side binding
+    # is on otherwise (ADR 4). Tests run without the pool: pooled connections held by
+    # live-server threads would keep the test database open at teardown.
+    _db.update(
+        postgres_settings(
+            pgbouncer=os.environ.get("KAJET_DB_PGBOUNCER"),
+            server_binding=os.environ.get("KAJET_DB_SERVER_BINDING"),
+            pool_min=os.environ.get("KAJET_DB_POOL_MIN"),
+            pool_max=os.environ.get("KAJET_DB_POOL_MAX"),
+            pooled=not TESTING,
+        )
+    )
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
