@@ -11,19 +11,25 @@ WORKERS ?= 3
 TEST_WORKERS ?= auto
 PYTEST := $(BIN)/pytest -q -n $(TEST_WORKERS) --maxprocesses 4
 
-.PHONY: venv system-deps test-deps run dev lint test test-sqlite test-postgres messages clean-db bench screenshots prod-test
+.PHONY: venv system-deps test-system-deps test-deps run dev lint test test-sqlite test-postgres messages clean-db bench screenshots prod-test
 
 #: Debian packages the product needs: WeasyPrint's text layout (pango, harfbuzz) and fonts
 #: with Polish glyphs for the printouts.
 SYSTEM_DEPS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core
+#: Debian packages only the tests need: PgBouncer for `make prod-test` (an app instance behind
+#: it in transaction mode). Production installs it only when it uses it.
+TEST_SYSTEM_DEPS := pgbouncer
 
-## make system-deps: install the missing Debian packages (apt-get, only when root).
-system-deps:
-	@missing=$$(for p in $(SYSTEM_DEPS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null \
+## make system-deps: install the missing Debian packages (apt-get, only when root);
+## make test-system-deps: the same for the test-only ones.
+system-deps: DEB_PACKAGES = $(SYSTEM_DEPS)
+test-system-deps: DEB_PACKAGES = $(TEST_SYSTEM_DEPS)
+system-deps test-system-deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null \
 		| grep -q 'ok installed' || echo $$p; done); \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if ! command -v apt-get >/dev/null; then \
-		echo "Install these system libraries for PDF printouts: $$missing" >&2; exit 0; fi; \
+		echo "Install these Debian packages: $$missing" >&2; exit 0; fi; \
 	if [ "$$(id -u)" != 0 ]; then \
 		echo "Missing system packages (run as root or install them): $$missing" >&2; exit 0; fi; \
 	echo "== installing $$missing"; \
@@ -119,9 +125,10 @@ bench: venv
 	$(PY) bench/run.py
 
 ## make prod-test: the production topology on loopback (two gunicorn instances, PostgreSQL,
-## Redis, a Celery worker and beat, an SMTP server) checked end to end; see deploy/README.md.
-## Needs PostgreSQL on 127.0.0.1:5432 (user postgres) and Redis on 127.0.0.1:6379.
-prod-test: venv
+## Redis, a Celery worker and beat, an SMTP server, a third instance behind PgBouncer) checked
+## end to end; see deploy/README.md. Needs PostgreSQL on 127.0.0.1:5432 (user postgres) and
+## Redis on 127.0.0.1:6379.
+prod-test: venv test-system-deps
 	$(PY) scripts/prod_test.py
 
 clean-db:

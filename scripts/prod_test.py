@@ -17,7 +17,17 @@ Checks, each printed as PASS or FAIL:
 4. a message sent through instance A is delivered by the worker as e-mail to the SMTP server;
 5. a scheduled job runs: a delivery held back (not queued) is sent by Celery beat's sweep;
 6. a worker killed with SIGKILL mid-batch loses nothing: after the restart the batch completes
-   and every message arrives once (ADR 7, addendum).
+   and every message arrives once (ADR 7, addendum);
+7. a third app instance behind PgBouncer in transaction mode (``KAJET_DB_PGBOUNCER=1``) serves
+   pages, saves an attendance form (``select_for_update`` in a transaction) and a message, and
+   PgBouncer counts their transactions; ``QuerySet.iterator()`` outside a transaction works
+   there, and without ``KAJET_DB_PGBOUNCER`` it fails the way transaction pooling breaks
+   server-side cursors (made deterministic: another client takes the server connection
+   between two fetches).
+
+PgBouncer (Debian package ``pgbouncer``, a test-only need: ``make test-system-deps``) is started
+on a loopback port (``PROD_TEST_PGBOUNCER_PORT``, else a free one) as its own process, not the
+system service; as root it drops to ``nobody``.
 
 Needs PostgreSQL on 127.0.0.1:5432 (user ``postgres``; ``PROD_TEST_PG`` overrides the server
 URL) and Redis on 127.0.0.1:6379 (``PROD_TEST_REDIS``). Every process it starts is in its own
@@ -28,6 +38,7 @@ two Redis databases are emptied.
 from __future__ import annotations
 
 import asyncio
+import datetime
 import email
 import email.policy
 import functools
@@ -36,6 +47,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -67,6 +79,7 @@ HOLD_AT = 7  # the SMTP server holds the batch's 7th message while the worker is
 LEASE_SECONDS = 8
 SWEEP_SECONDS = 2
 DEADLINE = 25.0  # seconds any one thing may take
+PGBOUNCER_DB = "kajet_cursor"  # a PgBouncer database only the cursor check uses (own pool)
 
 
 class CheckFailed(Exception):
@@ -120,13 +133,16 @@ class Topology:
     ports: tuple[int, int]
     smtp_port: int
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    cleanup: list[Path] = field(default_factory=list)
 
-    def start(self, name: str, args: list[str]) -> subprocess.Popen[bytes]:
+    def start(
+        self, name: str, args: list[str], env: dict[str, str] | None = None
+    ) -> subprocess.Popen[bytes]:
         log = open(self.work / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
         process = subprocess.Popen(
             args,
             cwd=ROOT,
-            env=self.env,
+            env=env or self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -151,6 +167,8 @@ class Topology:
     def stop_all(self) -> None:
         for name in list(self.processes):
             self.kill(name, signal.SIGTERM)
+        for path in self.cleanup:
+            shutil.rmtree(path, ignore_errors=True)
 
     def log_tail(self, name: str, lines: int = 15) -> str:
         path = self.work / f"{name}.log"
@@ -158,11 +176,11 @@ class Topology:
             return ""
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
-    def manage(self, *args: str, timeout: float = 180) -> str:
+    def manage(self, *args: str, timeout: float = 180, env: dict[str, str] | None = None) -> str:
         result = subprocess.run(
             [sys.executable, "manage.py", *args],
             cwd=ROOT,
-            env=self.env,
+            env=env or self.env,
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -171,12 +189,14 @@ class Topology:
             raise CheckFailed(f"manage.py {args[0]} failed: {result.stderr.strip()[-800:]}")
         return result.stdout
 
-    def shell(self, code: str) -> Any:
+    def shell(self, code: str, env: dict[str, str] | None = None) -> Any:
         """Run ``code`` in ``manage.py shell`` (production settings); it prints one JSON line."""
-        out = self.manage("shell", "-c", code)
+        out = self.manage("shell", "-c", code, env=env)
         return json.loads(out.strip().splitlines()[-1])
 
-    def gunicorn(self, name: str, port: int) -> None:
+    def gunicorn(
+        self, name: str, port: int, env: dict[str, str] | None = None, workers: int = 2
+    ) -> None:
         self.start(
             name,
             [
@@ -185,14 +205,44 @@ class Topology:
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--workers",
-                "2",
+                str(workers),
                 "--forwarded-allow-ips",
                 "127.0.0.1",
                 "--access-logfile",
                 "-",
                 "--no-control-socket",
             ],
+            env,
         )
+
+    def pgbouncer(self, port: int) -> None:
+        """PgBouncer in transaction mode on 127.0.0.1:``port`` in front of PostgreSQL, with
+        its files in a directory of its own (readable by ``nobody`` when run as root)."""
+        binary = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
+        if not Path(binary).exists():
+            raise CheckFailed("pgbouncer is not installed (make test-system-deps)")
+        server = urllib.parse.urlsplit(PG)
+        where = f"host={server.hostname} port={server.port or 5432}"
+        user = server.username or "postgres"
+        # Not under the work directory (0700, it holds the secret keys): PgBouncer drops to
+        # nobody before it opens some of its files.
+        config = Path(tempfile.mkdtemp(prefix="kajet-pgbouncer-"))
+        self.cleanup.append(config)
+        (config / "users.txt").write_text(f'"{user}" ""\n')
+        (config / "pgbouncer.ini").write_text(
+            "[databases]\n"
+            f"{DB_NAME} = {where} dbname={DB_NAME}\n"
+            f"{PGBOUNCER_DB} = {where} dbname={DB_NAME} pool_size=2\n"
+            "[pgbouncer]\n"
+            f"listen_addr = 127.0.0.1\nlisten_port = {port}\nunix_socket_dir =\n"
+            f"auth_type = trust\nauth_file = {config / 'users.txt'}\nadmin_users = {user}\n"
+            "pool_mode = transaction\ndefault_pool_size = 4\nmax_client_conn = 100\n"
+            "ignore_startup_parameters = extra_float_digits,options\n"
+        )
+        for path in (config, config / "users.txt", config / "pgbouncer.ini"):
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        as_root = ["-u", "nobody"] if os.geteuid() == 0 else []
+        self.start("pgbouncer", [binary, *as_root, str(config / "pgbouncer.ini")])
 
     def worker(self) -> None:
         self.start(
@@ -511,6 +561,233 @@ def check_killed_worker(top: Topology, sink: Sink, ids: dict[str, Any]) -> str:
     )
 
 
+# --- behind PgBouncer (transaction mode) -------------------------------------------------------
+
+LESSON_AND_PIDS = """
+import datetime, json
+from django.db import connection, transaction
+from django.utils import timezone
+from django_scopes import scopes_disabled
+from kajet.accounts.models import User
+from kajet.timetable.selectors.days import days_off
+from kajet.timetable.selectors.lessons import lessons_for_teacher
+with scopes_disabled():
+    user = User.objects.get(login="LOGIN")
+    end = timezone.localdate() - datetime.timedelta(days=1)
+    start = end - datetime.timedelta(days=27)
+    off = days_off(user.school_id, start, end)
+    held = [o for o in lessons_for_teacher(user, start, end)
+            if o.is_held and o.teacher_id == user.pk and o.date not in off]
+    last = max(held, key=lambda o: (o.date, o.period_number))
+    # One transaction stays on one server connection: the row lock and every statement of it.
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            first = cursor.fetchone()[0]
+        User.objects.select_for_update().get(pk=user.pk)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            again = cursor.fetchone()[0]
+print(json.dumps({"course": last.course_id, "day": last.date.isoformat(),
+                  "period": last.period_id, "pids": [first, again]}))
+"""
+
+# QuerySet.iterator() outside a transaction: with server-side cursors Django declares a WITH HOLD
+# cursor and fetches from it in later statements, each its own transaction. Another client
+# takes the server connection between two fetches (the pool of this PgBouncer database had only
+# that one), so the next fetch runs on a new server connection, which has no such cursor.
+ITERATE = """
+import json
+import psycopg
+from django_scopes import scopes_disabled
+from kajet.accounts.models import User
+with scopes_disabled():
+    rows = User.objects.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=5)
+    seen = [next(rows)]
+    other = psycopg.connect("OTHER", autocommit=True)
+    other.execute("BEGIN")
+    other.execute("SELECT 1")
+    try:
+        seen.extend(rows)
+        result = {"ok": True, "rows": len(seen), "all": User.objects.count()}
+    except Exception as error:
+        result = {"ok": False, "error": type(error).__name__ + ": " + str(error).splitlines()[0]}
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+print(json.dumps(result))
+"""
+
+
+def pgbouncer_env(
+    top: Topology, port: int, database: str = DB_NAME, **extra: str
+) -> dict[str, str]:
+    return {
+        **top.env,
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{port}/{database}",
+        "KAJET_DB_PGBOUNCER": "1",
+        **extra,
+    }
+
+
+def attendance_form(page: str) -> tuple[dict[str, str], dict[str, list[tuple[str, str]]]]:
+    """The lesson page's attendance form: its fields as served, and each student select's
+    options (value, code) with the selected value first."""
+    start = page.find("data-attendance-sheet")
+    form = page[start : page.find("</form>", start)]
+    if start < 0:
+        raise CheckFailed("the lesson page has no attendance form")
+    fields = {"topic": html.unescape(re.search(r'name="topic"[^>]*value="([^"]*)"', form)[1])}
+    fields.update(re.findall(r'<input type="hidden" name="(v\d+)" value="([^"]*)"', form))
+    selects: dict[str, list[tuple[str, str]]] = {}
+    for name, body in re.findall(
+        r'<select id="s\d+" name="(s\d+)"[^>]*>(.*?)</select>', form, re.S
+    ):
+        options = re.findall(r'<option value="(\d+)" data-code="([^"]*)"[^>]*?( selected)?>', body)
+        chosen = [(v, c) for v, c, sel in options if sel] or [(options[0][0], options[0][1])]
+        selects[name] = chosen + [(v, c) for v, c, _ in options]
+        fields[name] = chosen[0][0]
+    if not selects:
+        raise CheckFailed("the attendance form lists no students")
+    return fields, selects
+
+
+def pgbouncer_clients(port: int) -> int:
+    """Client connections PgBouncer holds for the test database (its admin console)."""
+    result = subprocess.run(
+        ["psql", f"postgres://postgres@127.0.0.1:{port}/pgbouncer", "-tAF|", "-c", "SHOW CLIENTS"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    if result.returncode != 0:
+        raise CheckFailed(f"PgBouncer's console: {result.stderr.strip()}")
+    return sum(1 for line in result.stdout.splitlines() if f"|{DB_NAME}|" in line)
+
+
+def check_pgbouncer(
+    top: Topology, logins: dict[str, str], ids: dict[str, Any], port: int, c: int
+) -> str:
+    """Instance C (port ``c``) reaches PostgreSQL only through PgBouncer (``port``)."""
+    wait_for(f"/healthz on :{c} (through PgBouncer)", functools.partial(healthy, c), timeout=60)
+    browser = Browser()
+    status, _ = browser.sign_in(c, logins["teacher"], PASSWORD)
+    if status != 302:
+        raise CheckFailed(f"signing in on C answered {status}")
+    for path in ("/", "/wiadomosci/", "/frekwencja/dzis/", "/powiadomienia/"):
+        status = browser.get(c, path)[0]
+        if status != 200:
+            raise CheckFailed(f"C answered {status} to {path}")
+    # Attendance: a held lesson of the teacher, one student's mark changed (the save locks the
+    # marks with select_for_update in one transaction).
+    found = top.shell(
+        LESSON_AND_PIDS.replace("LOGIN", logins["teacher"]), env=pgbouncer_env(top, port)
+    )
+    if len(set(found["pids"])) != 1:
+        raise CheckFailed(f"one transaction ran on server connections {found['pids']}")
+    path = f"/frekwencja/lekcja/{found['course']}/{found['day']}/{found['period']}/"
+    status, page, _ = browser.get(c, path)
+    if status != 200:
+        raise CheckFailed(f"C answered {status} to the lesson page {path}")
+    fields, selects = attendance_form(page)
+    student, options = next(iter(selects.items()))
+    current = options[0][1]
+    new_value, new_code = next((v, code) for v, code in options[1:] if code != current)
+    form = {**browser.form_tokens(page), **fields, student: new_value}
+    status, _, headers = browser.post(c, path, form)
+    if status != 302:
+        raise CheckFailed(f"saving attendance on C answered {status}")
+    saved = psql(
+        "SELECT t.code FROM attendance_attendancemark m "
+        "JOIN attendance_attendancetype t ON t.id = m.type_id "
+        "JOIN attendance_lesson l ON l.id = m.lesson_id "
+        f"WHERE m.student_id = {int(student[1:])} AND l.course_id = {int(found['course'])} "
+        f"AND l.date = '{datetime.date.fromisoformat(found['day'])}' "
+        f"AND l.period_id = {int(found['period'])}",
+        DB_NAME,
+    )
+    if saved != new_code:
+        raise CheckFailed(f"the mark saved through C is {saved!r}, not {new_code!r}")
+    # A message.
+    _, page, _ = browser.get(c, "/wiadomosci/nowa/")
+    subject = f"Przez PgBouncer {secrets.token_hex(3)}"
+    form = {
+        **browser.form_tokens(page),
+        "recipients": f"person:{ids['guardian']}",
+        "subject": subject,
+        "body": "Zebranie w czwartek.",
+    }
+    status, _, _ = browser.post(c, "/wiadomosci/nowa/", form)
+    if status != 302:
+        raise CheckFailed(f"sending a message on C answered {status}")
+    if psql(f"SELECT count(*) FROM messaging_message WHERE subject = '{subject}'", DB_NAME) != "1":
+        raise CheckFailed("the message sent through C is not in the database")
+    clients = pgbouncer_clients(port)
+    if clients < 1:
+        raise CheckFailed("PgBouncer holds no client connection of instance C")
+    return (
+        f"C (KAJET_DB_PGBOUNCER=1; PgBouncer lists {clients} client connection(s) to it) signed "
+        f"in, served 4 pages, changed a mark to {new_code} and sent a message; one transaction "
+        "with select_for_update stayed on one server connection"
+    )
+
+
+def check_pgbouncer_cursors(top: Topology, port: int) -> str:
+    """QuerySet.iterator() outside a transaction: works with KAJET_DB_PGBOUNCER=1, fails
+    without it (server-side cursors)."""
+    other = f"host=127.0.0.1 port={port} user=postgres dbname={PGBOUNCER_DB}"
+    code = ITERATE.replace("OTHER", other)
+    on = top.shell(code, env=pgbouncer_env(top, port, PGBOUNCER_DB))
+    if not on["ok"] or on["rows"] != on["all"]:
+        raise CheckFailed(f"with KAJET_DB_PGBOUNCER=1 the iteration gave {on}")
+    off = top.shell(
+        code,
+        env=pgbouncer_env(
+            top, port, PGBOUNCER_DB, KAJET_DB_PGBOUNCER="0", KAJET_DB_SERVER_BINDING="0"
+        ),
+    )
+    if off["ok"] or "InvalidCursorName" not in off["error"]:
+        raise CheckFailed(f"without KAJET_DB_PGBOUNCER the iteration did not break: {off}")
+    return (
+        f"iterator() over {on['rows']} users with another client in between: works with "
+        f"KAJET_DB_PGBOUNCER=1; without it: {off['error']}"
+    )
+
+
+def start_behind_pgbouncer(top: Topology, bouncer: int, c: int) -> str:
+    """PgBouncer on ``bouncer`` and app instance C on ``c`` through it; the problem, if any."""
+    try:
+        top.pgbouncer(bouncer)
+    except CheckFailed as error:
+        return str(error)
+    # One sync worker: all C needs; its one pooled connection goes to PgBouncer.
+    top.gunicorn("app-c", c, pgbouncer_env(top, bouncer), workers=1)
+    return ""
+
+
+def pgbouncer_checks(
+    top: Topology, logins: dict[str, str], ids: dict[str, Any], bouncer: int, c: int, problem: str
+) -> list[tuple[str, Callable[[], str]]]:
+    def unless_missing(check: Callable[[], str]) -> Callable[[], str]:
+        def run() -> str:
+            if problem:
+                raise CheckFailed(problem)
+            return check()
+
+        return run
+
+    return [
+        (
+            "an instance behind PgBouncer (transaction mode) serves and saves",
+            unless_missing(lambda: check_pgbouncer(top, logins, ids, bouncer, c)),
+        ),
+        (
+            "iterator() behind PgBouncer: works with KAJET_DB_PGBOUNCER, breaks without",
+            unless_missing(lambda: check_pgbouncer_cursors(top, bouncer)),
+        ),
+    ]
+
+
 # --- the run ---------------------------------------------------------------------------------
 
 
@@ -568,6 +845,8 @@ def main() -> int:
     started = time.monotonic()
     work = Path(tempfile.mkdtemp(prefix="kajet-prodtest-"))
     a, b, smtp = free_port(), free_port(), free_port()
+    c = free_port()
+    bouncer = int(os.environ.get("PROD_TEST_PGBOUNCER_PORT") or free_port())
     top = Topology(work, production_env(work, smtp), (a, b), smtp)
     sink = Sink()
     results: list[tuple[str, bool, str]] = []
@@ -578,7 +857,10 @@ def main() -> int:
     signal.signal(signal.SIGTERM, on_signal)
     try:
         with smtp_server(sink, smtp):
-            where = f"Redis {CACHE_DB}/{BROKER_DB}, instances :{a} :{b}, SMTP :{smtp}"
+            where = (
+                f"Redis {CACHE_DB}/{BROKER_DB}, instances :{a} :{b}, SMTP :{smtp}, "
+                f"PgBouncer :{bouncer} with instance :{c}"
+            )
             print(f"== database {DB_NAME}, {where}")
             psql(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
             psql(f'CREATE DATABASE "{DB_NAME}"')
@@ -596,6 +878,7 @@ def main() -> int:
             top.gunicorn("app-b", b)
             top.worker()
             top.beat()
+            no_pgbouncer = start_behind_pgbouncer(top, bouncer, c)
             for port in (a, b):
                 wait_for(f"/healthz on :{port}", functools.partial(healthy, port), timeout=60)
             checks: list[tuple[str, Callable[[], str]]] = [
@@ -614,6 +897,7 @@ def main() -> int:
                     "killed worker loses nothing, sends nothing twice",
                     lambda: check_killed_worker(top, sink, ids),
                 ),
+                *pgbouncer_checks(top, logins, ids, bouncer, c, no_pgbouncer),
             ]
             for name, check in checks:
                 try:
@@ -631,7 +915,7 @@ def main() -> int:
         top.stop_all()
         failed = [name for name, ok, _ in results if not ok]
         if failed:
-            for name in ("app-a", "app-b", "worker", "beat"):
+            for name in ("app-a", "app-b", "worker", "beat", "pgbouncer", "app-c"):
                 tail = top.log_tail(name)
                 if tail:
                     print(f"--- {name}.log (last lines)\n{tail}")
