@@ -298,10 +298,13 @@ def hasher_cost(env: dict[str, str], hashes: int) -> str:
         cpus.append(time.process_time() - cpu)
     watching.set()
     watcher.join()
+    params = ", ".join(
+        f"{name}={getattr(hasher, name, '?')}"
+        for name in ("time_cost", "memory_cost", "parallelism")
+    )
     wall_ms, cpu_ms = statistics.median(walls) * 1000, statistics.median(cpus) * 1000
     return (
-        f"{hasher.algorithm}: time_cost={hasher.time_cost}, memory_cost={hasher.memory_cost} KiB, "
-        f"parallelism={hasher.parallelism}; one verification (median of {hashes}): wall "
+        f"{hasher.algorithm}: {params}; one verification (median of {hashes}): wall "
         f"{wall_ms:.0f} ms, CPU {cpu_ms:.0f} ms → {1000 / cpu_ms:.1f} per CPU-second; threads "
         f"in the process during it: {peak[0] - 1} besides the watcher"
     )
