@@ -15,8 +15,10 @@ Behind PgBouncer in transaction mode (``KAJET_DB_PGBOUNCER=1``) two things diffe
 transactions of one client may run on different server connections, so Django's server-side
 cursors (``QuerySet.iterator()`` outside a transaction declares a ``WITH HOLD`` cursor and
 fetches from it in later transactions) must be off (``DISABLE_SERVER_SIDE_CURSORS``), and
-server-side binding is off too (it only pays with statements prepared per server connection,
-which PgBouncer 1.18 cannot carry across). Asking for server-side binding there is refused.
+server-side binding is off too; asking for it there is refused. (Django leaves psycopg's
+``prepare_threshold`` unset, so no named prepared statement is sent either way; binding on the
+client keeps it so should that change, since PgBouncer 1.18 cannot carry prepared statements
+across server connections.)
 """
 
 from __future__ import annotations

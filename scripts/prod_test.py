@@ -834,7 +834,6 @@ def production_env(work: Path, smtp_port: int) -> dict[str, str]:
         "KAJET_RATE_USER_WRITES": f"{USER_WRITES}/m",
         "KAJET_DELIVERY_LEASE_SECONDS": str(LEASE_SECONDS),
         "KAJET_SWEEP_SECONDS": str(SWEEP_SECONDS),
-        "KAJET_DB_POOL_MAX": "4",
         "KAJET_LOG_LEVEL": "WARNING",
         # CI runs as root; the units in deploy/systemd run Celery as the kajet user.
         "PYTHONWARNINGS": "ignore:You're running the worker with superuser privileges",
