@@ -577,9 +577,11 @@ def markdown_row(
     if after is None:
         beyond = "not reached (last step)"
     else:
+        cores, ms = cpu_cells(after)
         beyond = (
-            f"{after.connections}c: {after.rps:.0f} req/s, p95 {after.p95_ms:.0f} ms, "
-            f"{after.failures} errors"
+            f"{after.connections}c: {after.rps:.0f} req/s, p50/p95/p99 {after.p50_ms:.0f}/"
+            f"{after.p95_ms:.0f}/{after.p99_ms:.0f} ms, {after.failures} errors, cores {cores}, "
+            f"{ms} ms/req"
         )
     note = knee.announcement if knee is not None else None
     told = "-"
