@@ -48,12 +48,13 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
 import attendance_burst as burst  # noqa: E402  (the take-attendance form, untaken lessons)
 import notifications_send  # noqa: E402  (the SMTP sink, confirmed guardian addresses)
+import prod_test  # noqa: E402  (scripts/prod_test.py: the browser a proxy would be)
 import run  # noqa: E402  (dataset, PostgreSQL, machine facts, git commit)
 import topology  # noqa: E402  (the production topology, CPU time)
-from topology import prod_test  # noqa: E402
 
 LUA = run.BENCH_DIR / "peak.lua"
 PASSWORD = "kajet-bench"
