@@ -646,6 +646,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default=FAMILY_VISITS_PER_LESSON,
         help=f"the mix: family visits for each lesson started ({FAMILY_VISITS_PER_LESSON:g})",
     )
+    parser.add_argument(
+        "--signins-per-visit",
+        type=float,
+        default=FAMILY_VISIT["signin"],
+        help=f"the mix: sign-ins per family visit ({FAMILY_VISIT['signin']:g}); each verifies "
+        "an Argon2 hash, so above about 5 %% of the requests they alone set the p95",
+    )
     parser.add_argument("--pool", type=int, default=400, help="attendance forms at first (400)")
     parser.add_argument("--jobs", type=int, default=4, help="parallel requests preparing (4)")
     parser.add_argument("--mail-wait", type=int, default=90, help="seconds for e-mails (90)")
@@ -804,7 +811,8 @@ def main(argv: list[str]) -> int:
         top = topology.Topology(work, env, (run.free_port(), 0), smtp_port)
         top.worker()
         top.beat()
-        weights = weights_arg(mix_weights(args.family_visits_per_lesson))
+        family_visit = {**FAMILY_VISIT, "signin": args.signins_per_visit}
+        weights = weights_arg(mix_weights(args.family_visits_per_lesson, family=family_visit))
         print(f"Mix: {weights}", file=sys.stderr)
         rows: list[str] = []
         expected_mail = 0
