@@ -165,12 +165,12 @@ def test_hot_queries_of_tenant_tables_can_use_an_index() -> None:
     found: dict[str, list[str]] = {}
     explained = 0
     try:
-        for role, page, sql in captured:
+        for role, page_name, sql in captured:
             if not sql.lstrip().upper().startswith("SELECT"):
                 continue
             explained += 1
             for problem in problems(explain(sql), tables):
-                found.setdefault(problem, []).append(f"{role} {page}: {sql[:300]}")
+                found.setdefault(problem, []).append(f"{role} {page_name}: {sql[:300]}")
     finally:
         with connection.cursor() as cursor:
             for setting in PROBE:
