@@ -116,7 +116,7 @@ def explain(by_role: dict[str, Any], roles: list[str], today: datetime.date) -> 
                 with connection.cursor() as cursor:
                     cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
                     plan = cursor.fetchone()[0][0]["Plan"]
-                for node in scans(plan):
+                for node, _limited in scans(plan):
                     table = node.get("Relation Name")
                     if table not in tables:
                         continue
