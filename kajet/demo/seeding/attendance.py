@@ -23,6 +23,7 @@ from kajet.attendance import services, stats
 from kajet.attendance.models import AttendanceMark, AttendanceType, Lesson
 from kajet.attendance.selectors import excusable_marks
 from kajet.core.models import School
+from kajet.demo.seeding.rows import insert_rows
 from kajet.demo.seeding.school import SeededSchool
 from kajet.school.models import GroupMembership, Guardianship, LessonPeriod, Student, Term
 from kajet.timetable.models import TimetableEntry, TimetablePlan
@@ -84,7 +85,7 @@ def seed_school_data(seeded: SeededSchool, *, today: datetime.date, scale: str) 
 
     recent = today - datetime.timedelta(days=6)
     marks = _marks(lessons, members, students_by_class, by_kind, recent, rng)
-    AttendanceMark.objects.bulk_create(marks, batch_size=5000)
+    insert_rows(AttendanceMark, MARK_COLUMNS, marks)
 
     if scale == "demo":
         _school_trip(school)
@@ -140,6 +141,10 @@ def _mark_kind(rng: random.Random, *, sick: bool, excused: bool) -> str:
     return stats.PRESENT
 
 
+#: The columns of the rows ``_marks`` builds.
+MARK_COLUMNS = ("school_id", "lesson_id", "student_id", "type_id")
+
+
 def _marks(
     lessons: list[Lesson],
     members: dict[int, list[int]],
@@ -147,10 +152,12 @@ def _marks(
     by_kind: dict[str, AttendanceType],
     recent: datetime.date,
     rng: random.Random,
-) -> list[AttendanceMark]:
-    """Every student's mark of every lesson; whole days away ill: about 4% of school days."""
+) -> list[tuple[int, int, int, int]]:
+    """Every student's mark of every lesson (rows of ``MARK_COLUMNS``); whole days away
+    ill: about 4% of school days."""
     ill: dict[tuple[int, datetime.date], bool] = {}
-    marks: list[AttendanceMark] = []
+    type_ids = {kind: t.pk for kind, t in by_kind.items()}
+    marks: list[tuple[int, int, int, int]] = []
     for lesson in lessons:
         course = lesson.course
         roster = (
@@ -166,11 +173,7 @@ def _marks(
             # older absences are mostly excused by now; the last week's are not yet
             excused = lesson.date < recent and (sid + lesson.date.toordinal()) % 10 < 7
             kind = _mark_kind(rng, sick=sick, excused=excused)
-            marks.append(
-                AttendanceMark(
-                    school=lesson.school, lesson_id=lesson.pk, student_id=sid, type=by_kind[kind]
-                )
-            )
+            marks.append((lesson.school_id, lesson.pk, sid, type_ids[kind]))
     return marks
 
 

@@ -19,6 +19,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from kajet.core.models import HistoryEntry, School
+from kajet.demo.seeding.rows import insert_rows
 from kajet.demo.seeding.school import SeededSchool
 from kajet.grades.averages import suggested_grade, weighted_average
 from kajet.grades.mark_scales import Assignment, choose_scale
@@ -216,11 +217,15 @@ def seed_school_data(seeded: SeededSchool, *, today: datetime.date, scale: str) 
     for column in columns:
         column.scale = scale_of.get(column.course_id)
     GradeColumn.objects.bulk_create(columns, batch_size=2000)
-    grades = _current_grades(seeding, columns, column_students, ability)
-    Grade.objects.bulk_create(grades, batch_size=2000)
-    corrections = _corrections(seeding, grades)
-    Grade.objects.bulk_create(corrections, batch_size=2000)
-    term_grades = _term_grades(seeding, seeded, started, grades + corrections, level_of)
+    marks = _current_grades(seeding, columns, column_students, ability)
+    _insert_marks(school, marks)
+    corrections = _corrections(seeding, marks)
+    _insert_marks(school, corrections)
+    # Model instances only where they are needed (term grades, the demo's history): building
+    # one per mark is most of the time of a large dataset.
+    needs_objects = scale == "demo" or any(proposals_on(t) <= today for t in started)
+    objects = _as_grades(school, marks + corrections) if needs_objects else []
+    term_grades = _term_grades(seeding, seeded, started, objects, level_of)
     Grade.objects.bulk_create(term_grades, batch_size=2000)
 
     # Behaviour grades are given at the classification meeting too.
@@ -246,7 +251,7 @@ def seed_school_data(seeded: SeededSchool, *, today: datetime.date, scale: str) 
     # no benchmarked page reads it).
     if scale != "demo":
         return
-    everything = grades + corrections + term_grades
+    everything = objects + term_grades
     HistoryEntry.objects.bulk_create(
         [
             HistoryEntry(
@@ -325,15 +330,92 @@ def _columns(
     return columns, column_students
 
 
+@dataclass(eq=False)
+class _Mark:
+    """A current mark or a correction as the seed builds it (inserted as a row, not a model
+    instance; ``pk`` is filled in by the insert)."""
+
+    student_id: int
+    column: GradeColumn
+    text: str
+    value: Decimal | None
+    created_at: datetime.datetime
+    comment: str = ""
+    corrects: _Mark | None = None
+    pk: int | None = None
+
+
+#: The columns of the rows ``_insert_marks`` writes (the rest take the model's defaults).
+GRADE_COLUMNS = (
+    "school_id",
+    "student_id",
+    "course_id",
+    "term_id",
+    "kind",
+    "column_id",
+    "text",
+    "value",
+    "comment",
+    "corrects_id",
+    "created_by_id",
+    "created_at",
+)
+
+
+def _insert_marks(school: School, marks: list[_Mark]) -> None:
+    rows = [
+        (
+            school.pk,
+            m.student_id,
+            m.column.course_id,
+            m.column.term_id,
+            Grade.Kind.CURRENT.value,
+            m.column.pk,
+            m.text,
+            m.value,
+            m.comment,
+            m.corrects.pk if m.corrects else None,
+            m.column.created_by_id,
+            m.created_at,
+        )
+        for m in marks
+    ]
+    for mark, pk in zip(marks, insert_rows(Grade, GRADE_COLUMNS, rows, with_ids=True), strict=True):
+        mark.pk = pk
+
+
+def _as_grades(school: School, marks: list[_Mark]) -> list[Grade]:
+    """The inserted marks as ``Grade`` instances (for the averages and the history)."""
+    return [
+        Grade(
+            pk=m.pk,
+            school=school,
+            student_id=m.student_id,
+            course_id=m.column.course_id,
+            term_id=m.column.term_id,
+            kind=Grade.Kind.CURRENT,
+            column=m.column,
+            text=m.text,
+            value=m.value,
+            comment=m.comment,
+            corrects_id=m.corrects.pk if m.corrects else None,
+            created_by_id=m.column.created_by_id,
+            created_at=m.created_at,
+        )
+        for m in marks
+    ]
+
+
 def _current_grades(
     s: _Seeding,
     columns: list[GradeColumn],
     column_students: list[list[int]],
     ability: dict[int, float],
-) -> list[Grade]:
+) -> list[_Mark]:
     """A mark for most students of each column (by their ability), a few absent or unprepared."""
-    school, rng, policy, now = s.school, s.rng, s.policy, s.now
-    grades: list[Grade] = []
+    rng, policy, now = s.rng, s.policy, s.now
+    symbol_values = {sym: Decimal(v) for sym, _m, v, _n in EARLY_SYMBOLS}
+    marks: list[_Mark] = []
     for column, members in zip(columns, column_students, strict=True):
         created = timezone.make_aware(
             datetime.datetime.combine(column.date, datetime.time(10, rng.randrange(60)))
@@ -346,51 +428,23 @@ def _current_grades(
                 continue  # absent that day
             if column.scale is not None:  # the early years' symbols (all have a value)
                 symbol = _early_symbol(ability[pk] + rng.uniform(-0.6, 0.6))
-                value = next(Decimal(v) for sym, _m, v, _n in EARLY_SYMBOLS if sym == symbol)
-                grades.append(
-                    Grade(
-                        school=school,
-                        student_id=pk,
-                        course_id=column.course_id,
-                        term_id=column.term_id,
-                        kind=Grade.Kind.CURRENT,
-                        column=column,
-                        text=symbol,
-                        value=value,
-                        created_by_id=column.created_by_id,
-                        created_at=created,
-                    )
-                )
+                marks.append(_Mark(pk, column, symbol, symbol_values[symbol], created))
                 continue
             if roll < 0.10:
                 text = "bz" if homework else "np"
             else:
                 text = _mark_text(rng, ability[pk])
             mark = parse_mark(text, policy)
-            grades.append(
-                Grade(
-                    school=school,
-                    student_id=pk,
-                    course_id=column.course_id,
-                    term_id=column.term_id,
-                    kind=Grade.Kind.CURRENT,
-                    column=column,
-                    text=mark.text,
-                    value=mark.value,
-                    created_by_id=column.created_by_id,
-                    created_at=created,
-                )
-            )
-    return grades
+            marks.append(_Mark(pk, column, mark.text, mark.value, created))
+    return marks
 
 
-def _corrections(s: _Seeding, grades: list[Grade]) -> list[Grade]:
-    school, rng, policy, today = s.school, s.rng, s.policy, s.today
+def _corrections(s: _Seeding, marks: list[_Mark]) -> list[_Mark]:
     """Corrections: about a third of the 1s and 2s of tests and quizzes."""
-    corrections: list[Grade] = []
-    for grade in grades:
+    rng, policy, today = s.rng, s.policy, s.today
+    corrections: list[_Mark] = []
+    for grade in marks:
         own = grade.column
-        assert own is not None
         if (
             grade.value is not None
             and grade.value < 3
@@ -407,19 +461,14 @@ def _corrections(s: _Seeding, grades: list[Grade]) -> list[Grade]:
             )
             mark = parse_mark(str(rng.choice([3, 3, 4, 4, 5])), policy)
             corrections.append(
-                Grade(
-                    school=school,
-                    student_id=grade.student_id,
-                    course_id=grade.course_id,
-                    term_id=grade.term_id,
-                    kind=Grade.Kind.CURRENT,
-                    column=own,
-                    text=mark.text,
-                    value=mark.value,
+                _Mark(
+                    grade.student_id,
+                    own,
+                    mark.text,
+                    mark.value,
+                    later,
                     comment="Poprawa",
                     corrects=grade,
-                    created_by_id=grade.created_by_id,
-                    created_at=later,
                 )
             )
     return corrections

@@ -9,6 +9,7 @@ from collections import defaultdict
 
 from django.core.files.base import ContentFile
 
+from kajet.demo.seeding.rows import insert_rows
 from kajet.demo.seeding.school import SeededSchool
 from kajet.homework.files import clean_filename, guess_content_type
 from kajet.homework.models import Homework, HomeworkAttachment, HomeworkDone
@@ -114,7 +115,7 @@ def seed_school_data(seeded: SeededSchool, *, today: datetime.date, scale: str) 
         "group_id", "student_id"
     ):
         members[group_id].append(student_id)
-    done: list[HomeworkDone] = []
+    done: list[tuple[int, int, int]] = []  # (school, homework, student)
     for homework in rows:
         course = homework.course
         students = (
@@ -123,9 +124,5 @@ def seed_school_data(seeded: SeededSchool, *, today: datetime.date, scale: str) 
             else students_by_class[course.school_class_id]
         )
         share = 0.7 if homework.due_on < today else 0.2
-        done += [
-            HomeworkDone(school=school, homework=homework, student_id=s)
-            for s in students
-            if rng.random() < share
-        ]
-    HomeworkDone.objects.bulk_create(done, batch_size=2000)
+        done += [(school.pk, homework.pk, s) for s in students if rng.random() < share]
+    insert_rows(HomeworkDone, ("school_id", "homework_id", "student_id"), done)

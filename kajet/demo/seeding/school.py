@@ -27,6 +27,7 @@ from kajet.school.models import (
     ClassGroup,
     Course,
     GroupMembership,
+    Guardianship,
     LessonPeriod,
     SchoolClass,
     SchoolYear,
@@ -61,6 +62,9 @@ class SchoolSpec:
     #: When set, this many students are spread over the classes (the first classes get one
     #: more when it does not divide evenly) instead of ``students_per_class`` in each.
     students_total: int | None = None
+    #: When set, the first student of this class is a younger sibling in the first family:
+    #: no guardian logins of their own, the first student's guardians are theirs too.
+    sibling_class: str | None = None
 
 
 @dataclass
@@ -248,12 +252,21 @@ def _families(
     numbers: list[str] = []
     next_number = spec.first_login_number
     birth_base = starts.year - 7
+    sibling_row: int | None = None
     for index, school_class in enumerate(classes):
         people = sorted(
             (_person(rng) for _ in range(_class_size(spec, index))),
             key=lambda p: (polish_key(p[1]), polish_key(p[0])),
         )
-        for first, last, _female in people:
+        sibling = school_class.name == spec.sibling_class and bool(rows) and bool(people)
+        if sibling:
+            # The first family's surname, in the sibling's form; the class list stays sorted.
+            first, _last, female = people[0]
+            pair = next((m, f) for m, f in SURNAMES if rows[0].last_name in (m, f))
+            people[0] = (first, pair[1] if female else pair[0], female)
+            named = people[0]
+            people.sort(key=lambda p: (polish_key(p[1]), polish_key(p[0])))
+        for first, last, female in people:
             guardians = []
             mother_first, _, _ = _person(rng, female=True)
             father_first, _, _ = _person(rng, female=False)
@@ -273,6 +286,9 @@ def _families(
             birth = datetime.date(birth_base - school_class.level + 1, 1, 1) + datetime.timedelta(
                 days=rng.randrange(365)
             )
+            if sibling and (first, last, female) == named and sibling_row is None:
+                guardians = []  # linked to the first family's guardians below
+                sibling_row = len(rows)
             rows.append(
                 StudentInput(first, last, school_class, birth_date=birth, guardians=guardians)
             )
@@ -284,6 +300,20 @@ def _families(
     results = students_enrol(
         school=school, actor=None, rows=rows, enrolled_on=starts, login_numbers=numbers
     )
+    if sibling_row is not None:
+        Guardianship.objects.bulk_create(
+            [
+                Guardianship(
+                    school=school,
+                    guardian=login.user,
+                    student=results[sibling_row].student,
+                    relation=guardian.relation,
+                )
+                for login, guardian in zip(
+                    results[0].guardian_logins, rows[0].guardians, strict=True
+                )
+            ]
+        )
     # Every seeded family login gets the known password and no forced change.
     family_ids = [r.student_login.user.pk for r in results] + [
         g.user.pk for r in results for g in r.guardian_logins
