@@ -41,7 +41,7 @@ def school_cached(user: User, parts: tuple[Any, ...], compute: Callable[[], T]) 
     key = school_key(user, *parts)
     found = cache.get(key)
     if found is not None:
-        return found  # type: ignore[no-any-return]
+        return found
     value = compute()
     cache.set(key, value, PAGE_CACHE_SECONDS)
     return value

@@ -181,7 +181,7 @@ def _queries(client: Any, url: str) -> int:
 #: meetings and consultations, a teacher's consultations, the principal's meetings), the
 #: unread count of the navigation; nothing of the lessons or events (before: the week 11,
 #: the month 8 for a guardian, 7 for a teacher, on dataset M).
-WARM = {
+WARM: dict[tuple[str, str], int] = {
     (WEEK, Role.GUARDIAN): 5,
     (WEEK, Role.STUDENT): 5,
     (WEEK, Role.TEACHER): 4,

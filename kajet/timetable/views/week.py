@@ -80,7 +80,9 @@ def _week_context(
         "can_change": can_change,
         "print": bool(request.GET.get("druk")),
     }
-    items = [{"o": o, "html": lesson_template.render({**shown, "o": o})} for o in lessons]
+    items: list[dict[str, Any]] = [
+        {"o": o, "html": lesson_template.render({**shown, "o": o})} for o in lessons
+    ]
     by_slot: dict[tuple[datetime.date, int], list[dict[str, Any]]] = {}
     for item in items:
         by_slot.setdefault((item["o"].date, item["o"].period_number), []).append(item)
