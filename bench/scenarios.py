@@ -45,5 +45,10 @@ SCENARIOS: dict[str, Scenario] = {
         Scenario(
             "attendance", "/frekwencja/uczen/", ("guardian",), "a child's attendance and statistics"
         ),
+        Scenario("timetable-week", "/plan/", ("guardian", "teacher"), "the own timetable week"),
+        Scenario(
+            "attendance-today", "/frekwencja/dzis/", ("teacher",), "a teacher's day of lessons"
+        ),
+        Scenario("calendar", "/plan/terminarz/", ("guardian", "teacher"), "the calendar's month"),
     ]
 }

@@ -16,6 +16,7 @@ from kajet.attendance.models import AttendanceMark, AttendancePolicy, Excuse, Ex
 from kajet.core.collation import polish_key
 from kajet.school.models import Course, LessonPeriod, SchoolClass, SchoolYear, Student, Term
 from kajet.school.selectors import ClassKey
+from kajet.timetable.caching import school_cached
 from kajet.timetable.selectors import LessonOccurrence, teacher_lessons_held_on
 
 
@@ -59,7 +60,11 @@ class DayLesson:
 def teacher_day(user: User, day: datetime.date) -> list[DayLesson]:
     """The teacher's lessons on ``day`` from the timetable (substitutions included) and any
     extra lessons they held, each with its held Lesson when attendance was taken."""
-    occurrences: list[LessonOccurrence] = teacher_lessons_held_on(user, day)
+    # The day's plan with its changes moves the school's version on every write, so it is
+    # kept per teacher and day (docs/adr/0012-landing-pages-cache.md); what was held is read.
+    occurrences: list[LessonOccurrence] = school_cached(
+        user, ("held", user.pk, day), lambda: teacher_lessons_held_on(user, day)
+    )
     held = list(
         Lesson.objects.filter(date=day)
         .filter(

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import calendar
 import datetime
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
@@ -23,6 +25,7 @@ from kajet.school.family import family_students
 from kajet.school.models import Student
 from kajet.timetable import access, selectors, services
 from kajet.timetable.agenda import month_agenda
+from kajet.timetable.caching import school_cached, student_parts
 from kajet.timetable.calendar_items import CalendarItem, calendar_items_for, items_by_day
 from kajet.timetable.forms import EventForm, PolicyForm
 from kajet.timetable.models import Event
@@ -38,15 +41,48 @@ def _calendar_for(
     access.require(user, "calendar.view")
     roles = roles_of(user)
     extra: dict[str, Any] = {"can_add": access.can(user, "calendar.add")}
+    # The same for the whole school, class (and groups) or teacher until a calendar write
+    # moves the school's version (docs/adr/0012-landing-pages-cache.md).
     if roles & SCHOOL_WIDE_ROLES:
-        return selectors.events_for_staff(user.school_pk, start, end), extra
+        return school_cached(
+            user,
+            ("events", "school", start, end),
+            lambda: selectors.events_for_staff(user.school_pk, start, end),
+        ), extra
     if roles & access.FAMILY:
         students, selected = family_students(request)
         extra.update(children=students, selected=selected)
         if selected is None:
             return [], extra
-        return selectors.events_for_student(selected, start, end), extra
-    return selectors.events_for_teacher(user, start, end), extra
+        return school_cached(
+            user,
+            ("events", *student_parts(selected), start, end),
+            lambda: selectors.events_for_student(selected, start, end),
+        ), extra
+    return school_cached(
+        user,
+        ("events", "teacher", user.pk, start, end),
+        lambda: selectors.events_for_teacher(user, start, end),
+    ), extra
+
+
+@dataclass(frozen=True)
+class _Line:
+    """An event as the month and week show it: its line rendered once, shown on every day it
+    covers (and in the month's agenda for a phone)."""
+
+    starts_on: datetime.date
+    ends_on: datetime.date
+    kind: str
+    html: str
+
+    #: Templates that list events and items together tell them apart by this.
+    is_item: ClassVar[bool] = False
+
+
+def _lines(events: list[Event]) -> list[_Line]:
+    template = get_template("timetable/_event_line.html")
+    return [_Line(e.starts_on, e.ends_on, e.kind, template.render({"e": e})) for e in events]
 
 
 def _items_for(
@@ -67,8 +103,8 @@ def _month_of(request: AuthedRequest) -> datetime.date:
         return timezone.localdate().replace(day=1)
 
 
-def _by_day(events: list[Event], days: list[datetime.date]) -> dict[datetime.date, list[Event]]:
-    found: dict[datetime.date, list[Event]] = {d: [] for d in days}
+def _by_day(events: list[_Line], days: list[datetime.date]) -> dict[datetime.date, list[_Line]]:
+    found: dict[datetime.date, list[_Line]] = {d: [] for d in days}
     for event in events:
         for day in dates_between(max(event.starts_on, days[0]), min(event.ends_on, days[-1])):
             found[day].append(event)
@@ -82,7 +118,8 @@ def month(request: AuthedRequest) -> HttpResponse:
     grid_start = week_start(first)
     grid_end = week_start(last) + datetime.timedelta(days=6)
     days = dates_between(grid_start, grid_end)
-    events, extra = _calendar_for(request, grid_start, grid_end)
+    found, extra = _calendar_for(request, grid_start, grid_end)
+    events = _lines(found)
     items = _items_for(request, grid_start, grid_end)
     by_day = _by_day(events, days)
     items_of = items_by_day(items, days)
@@ -128,7 +165,7 @@ def calendar_week(request: AuthedRequest) -> HttpResponse:
         monday = week_start(timezone.localdate())
     days = dates_between(monday, monday + datetime.timedelta(days=6))
     events, extra = _calendar_for(request, days[0], days[-1])
-    by_day = _by_day(events, days)
+    by_day = _by_day(_lines(events), days)
     items_of = items_by_day(_items_for(request, days[0], days[-1]), days)
     today = timezone.localdate()
     return render(

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,7 @@ from kajet.school.access import roles_of
 from kajet.school.family import family_students
 from kajet.school.models import LessonPeriod, SchoolClass
 from kajet.timetable import access, selectors
+from kajet.timetable.caching import school_cached, student_parts
 from kajet.timetable.models import (
     WEEKDAYS,
     Event,
@@ -59,7 +61,7 @@ def _week_context(
 ) -> dict[str, Any]:
     today = timezone.localdate()
     days = [monday + datetime.timedelta(days=i) for i in range(5)]
-    periods = list(LessonPeriod.objects.all())
+    periods = school_cached(request.user, ("periods",), lambda: list(LessonPeriod.objects.all()))
     # Rows up to the last lesson of the week (a young class's afternoon stays off the page).
     last = max((lesson.period_number for lesson in lessons), default=0)
     periods = [p for p in periods if p.number <= max(last, 1)]
@@ -69,9 +71,21 @@ def _week_context(
             for day in days:
                 if event.starts_on <= day <= event.ends_on:
                     days_off.setdefault(day, event.title)
-    by_slot: dict[tuple[datetime.date, int], list[LessonOccurrence]] = {}
-    for lesson in lessons:
-        by_slot.setdefault((lesson.date, lesson.period_number), []).append(lesson)
+    can_change = access.can(request.user, "timetable.changes")
+    # Each lesson is rendered once and shown twice (the grid and the narrow screen's days).
+    lesson_template = get_template("timetable/_lesson.html")
+    shown = {
+        "show_target": show_target,
+        "show_teacher": show_teacher,
+        "can_change": can_change,
+        "print": bool(request.GET.get("druk")),
+    }
+    items: list[dict[str, Any]] = [
+        {"o": o, "html": lesson_template.render({**shown, "o": o})} for o in lessons
+    ]
+    by_slot: dict[tuple[datetime.date, int], list[dict[str, Any]]] = {}
+    for item in items:
+        by_slot.setdefault((item["o"].date, item["o"].period_number), []).append(item)
     names = dict(WEEKDAYS)
     columns: list[dict[str, Any]] = [
         {"date": d, "name": names[d.weekday()], "is_today": d == today, "day_off": days_off.get(d)}
@@ -87,7 +101,7 @@ def _week_context(
         for p in periods
     ]
     day_lists = [
-        {**col, "lessons": [lesson for lesson in lessons if lesson.date == col["date"]]}
+        {**col, "lessons": [item for item in items if item["o"].date == col["date"]]}
         for col in columns
     ]
     week_events = [e for e in events if e.kind != Event.Kind.DAY_OFF]
@@ -112,7 +126,7 @@ def _week_context(
         "print_url": f"{base}tydzien={monday.isoformat()}&druk=1",
         "week_url": f"{base}tydzien={monday.isoformat()}",
         "is_this_week": monday == default_week(today),
-        "can_change": access.can(request.user, "timetable.changes"),
+        "can_change": can_change,
     }
 
 
@@ -133,10 +147,18 @@ def week(request: AuthedRequest) -> HttpResponse:
         students, selected = family_students(request)
         if selected is None:
             return render(request, "timetable/no_student.html", {})
+        lessons, events = school_cached(
+            user,
+            ("week", *student_parts(selected), monday),
+            lambda: (
+                selectors.lessons_for_student(selected, monday, friday),
+                selectors.events_for_student(selected, monday, friday),
+            ),
+        )
         context = _week_context(
             request,
-            lessons=selectors.lessons_for_student(selected, monday, friday),
-            events=selectors.events_for_student(selected, monday, friday),
+            lessons=lessons,
+            events=events,
             monday=monday,
             title=_("Timetable — %(name)s, class %(cls)s")
             % {"name": selected.user.full_name, "cls": selected.school_class.name},
@@ -145,10 +167,18 @@ def week(request: AuthedRequest) -> HttpResponse:
         context.update(children=students, selected=selected)
         return _render_week(request, context)
     if roles & access.STAFF_TEACHING:
+        lessons, events = school_cached(
+            user,
+            ("week", "teacher", user.pk, monday),
+            lambda: (
+                selectors.lessons_for_teacher(user, monday, friday),
+                selectors.events_for_teacher(user, monday, friday),
+            ),
+        )
         context = _week_context(
             request,
-            lessons=selectors.lessons_for_teacher(user, monday, friday),
-            events=selectors.events_for_teacher(user, monday, friday),
+            lessons=lessons,
+            events=events,
             monday=monday,
             title=_("My timetable"),
             show_target=True,
