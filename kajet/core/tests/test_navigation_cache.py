@@ -13,7 +13,13 @@ from django.utils import timezone
 from kajet.core.navigation import nav_key
 from kajet.messaging.models import Delivery, Message
 
-ENTRY = {"key": "messages", "url": "/wiadomosci/", "label": "Messages", "badge": 2, "current": False}
+ENTRY = {
+    "key": "messages",
+    "url": "/wiadomosci/",
+    "label": "Messages",
+    "badge": 2,
+    "current": False,
+}
 
 
 @pytest.mark.parametrize(
@@ -57,9 +63,7 @@ def _messages_link(page: str) -> str:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("url_name", ["dashboard:home", "noticeboard:board"])
-def test_the_unread_badge_follows_the_messages(
-    world: Any, client_for: Any, url_name: str
-) -> None:
+def test_the_unread_badge_follows_the_messages(world: Any, client_for: Any, url_name: str) -> None:
     guardian = world.user("guardian")
     client = client_for(guardian)
     url = reverse(url_name)
