@@ -14,6 +14,7 @@ import argparse
 import cProfile
 import io
 import json
+import os
 import pstats
 import shutil
 import sys
@@ -109,7 +110,8 @@ def main(argv: list[str]) -> int:
     temporary = args.var_dir is None
     var_dir: Path = Path(tempfile.mkdtemp(prefix="kajet-profile-")) if temporary else args.var_dir
     try:
-        env = server_env(var_dir, None)
+        # README: DATABASE_URL=postgres://… profiles on PostgreSQL (server_env drops it otherwise).
+        env = server_env(var_dir, os.environ.get("DATABASE_URL"))
         if temporary:
             print(f"Seeding dataset {args.size.upper()} in {var_dir} ...", file=sys.stderr)
             prepare(args.size, env)

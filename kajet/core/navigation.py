@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,17 @@ class NavItem:
 
 
 _REGISTRY: list[NavItem] = []
+
+#: How long a rendered navigation stays in the cache. Its key is everything it shows
+#: (``nav_key``), so it is never stale; this only bounds how long an unused one is kept.
+NAV_CACHE_SECONDS = 3600
+
+
+@functools.cache
+def _url(url_name: str, script_prefix: str) -> str:
+    """An entry's URL: the same for every request of a process with the same script prefix
+    (``reverse`` per entry and request was a fifth of the navigation's cost)."""
+    return reverse(url_name)
 
 
 def register(item: NavItem) -> None:
@@ -48,7 +60,7 @@ def navigation_for(request: HttpRequest) -> list[dict[str, Any]]:
             {
                 "key": item.key,
                 "label": item.label,
-                "url": reverse(item.url_name),
+                "url": _url(item.url_name, get_script_prefix()),
                 "badge": _badge(item, user, known),
                 "current": False,
             }
@@ -62,6 +74,17 @@ def navigation_for(request: HttpRequest) -> list[dict[str, Any]]:
     if matches:
         max(matches, key=lambda entry: len(entry["url"]))["current"] = True
     return items
+
+
+def nav_key(items: list[dict[str, Any]], profile: str) -> str:
+    """The cache key of the rendered navigation (desktop and phone, ``base.html``): everything
+    it shows — each entry's key, URL, label, badge and whether it is the current page — and
+    the favourites' profile (the phone's bar). Equal keys render equal HTML (with the same
+    language, which ``base.html`` adds)."""
+    shown = (
+        f"{e['key']},{e['url']},{e['label']},{e['badge'] or 0},{int(e['current'])}" for e in items
+    )
+    return "|".join([profile, *shown])
 
 
 def _badge(item: NavItem, user: Any, known: dict[str, int | None]) -> int | None:

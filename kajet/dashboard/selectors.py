@@ -22,7 +22,7 @@ from kajet.accounts.http import AuthedRequest
 from kajet.accounts.models import Role, User
 from kajet.accounts.services import last_successful_sign_in
 from kajet.attendance.selectors import WaitingExcuses, excuses_waiting
-from kajet.dashboard.caching import home_cached
+from kajet.dashboard.caching import HOME_CACHE_SECONDS, home_cached, home_key
 from kajet.dashboard.overview import SchoolOverview, school_overview
 from kajet.grades.models import Grade
 from kajet.grades.selectors.family import family_children_brief
@@ -105,6 +105,25 @@ class Dashboard:
     overview: SchoolOverview | None = None
     #: The viewer's own calendar items of the coming days (meetings, booked consultations).
     calendar_items: list[CalendarItem] = field(default_factory=list)
+    #: Keys of the rendered panels (``{% cache %}`` in dashboard/home.html, with the language):
+    #: the class's (or teacher's) entry, the viewer's calendar items, the announcements' entry.
+    #: Each carries the school's ``home_version``, like the entries the panels are made of.
+    shared_key: str = ""
+    items_key: str = ""
+    announcements_key: str = ""
+    cache_seconds: int = HOME_CACHE_SECONDS
+
+    @property
+    def homework_key(self) -> str:
+        """The homework panel shows the viewer's own "done" flags: they are part of its key."""
+        done = ",".join(str(h.id) for h in self.homework if h.is_done)
+        return f"{self.shared_key}:done={done}"
+
+    @property
+    def announcements_shown_key(self) -> str:
+        """The announcements panel shows which are unread (the viewer's own)."""
+        unread = ",".join(str(a["id"]) for a in self.announcements if not a["is_read"])
+        return f"{self.announcements_key}:unread={unread}"
 
     @property
     def coming_up(self) -> list[EventRow | CalendarItem]:
@@ -185,12 +204,10 @@ def dashboard_for_student(
     if groups is None:
         memberships = GroupMembership.objects.filter(student_id=student.pk)
         groups = sorted(memberships.values_list("group_id", flat=True))
-    shared, hit = home_cached(
-        user,
-        ("class", student.school_class_id, ",".join(map(str, groups)), today),
-        lambda: _student_shared(student, today),
-    )
+    parts = ("class", student.school_class_id, ",".join(map(str, groups)), today)
+    shared, hit = home_cached(user, parts, lambda: _student_shared(student, today))
     data = Dashboard(today=today, days=shared.days, events=shared.events)
+    data.shared_key = home_key(user, *parts)
     data.homework = shared.homework
     if hit and shared.homework:
         done = homework_ids_done_by(student=student, ids=[h.id for h in shared.homework])
@@ -223,12 +240,10 @@ def dashboard_for_staff(*, user: User, today: datetime.date) -> Dashboard:
     or homework panels, and they are not read."""
     roles = roles_of(user)
     teaching = bool(roles & TEACHING_ROLES)
-    shared, _hit = home_cached(
-        user,
-        ("staff", user.pk, today, teaching),
-        lambda: _staff_shared(user, today, teaching=teaching),
-    )
+    parts = ("staff", user.pk, today, teaching)
+    shared, _hit = home_cached(user, parts, lambda: _staff_shared(user, today, teaching=teaching))
     data = Dashboard(today=today, days=shared.days, events=shared.events, homework=shared.homework)
+    data.shared_key = home_key(user, *parts)
     data.teaching = teaching
     if Role.HOMEROOM_TEACHER in roles:
         data.excuses_waiting = excuses_waiting(homeroom_teacher=user)
@@ -245,9 +260,11 @@ def _common(
     # badge on this page reuses the number (messaging.selectors.unread_count).
     data.unread_messages, data.latest_messages = unread_latest(user, limit=LATEST_MESSAGES)
     data.announcements = _announcements(user, today, audience)
+    data.announcements_key = home_key(user, "announcements", *audience, today)
     data.lucky_number = lucky_number_cached(user.school_pk, today)
     data.lucky_number_date = today if data.lucky_number is not None else None
     data.calendar_items = _calendar_items(user, today)
+    data.items_key = home_key(user, "items", user.pk, today, get_language())
 
 
 def _calendar_items(user: User, today: datetime.date) -> list[CalendarItem]:
