@@ -11,7 +11,7 @@ with the signed-in user's school, so checking it costs no query. What differs pe
 The rendered HTML of those panels is kept too (Django's ``{% cache %}`` tag in
 ``dashboard/home.html``), keyed by the same keys plus the language and, where a panel shows
 a viewer's own flags, the flags themselves (which homework is done, which announcements are
-unread): a warm page renders only the viewer's own panels (docs/adr/0011).
+unread): a warm page renders only the viewer's own panels (docs/adr/0014).
 
 ``HOME_CACHE_SECONDS`` bounds what a write outside those services (a subject or a teacher
 renamed, a room renamed) may leave on the page. Every key carries ``CODE_VERSION``, so after
