@@ -1,4 +1,4 @@
-"""The home page's rendered panels ({% cache %} in dashboard/home.html, docs/adr/0011): a warm
+"""The home page's rendered panels ({% cache %} in dashboard/home.html, docs/adr/0014): a warm
 page is the page built afresh, in the viewer's language, for the chosen child, with the
 viewer's own flags; and rendering them is what a warm visit no longer does."""
 
