@@ -182,6 +182,17 @@ def prepare(size: str, env: dict[str, str]) -> float:
     return seconds
 
 
+def stop_process_group(process: subprocess.Popen[Any]) -> None:
+    """Stop a server started in its own process group: SIGTERM, then SIGKILL after 20 s."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
 @contextmanager
 def production_server(env: dict[str, str], *, workers: int, log: Path) -> Iterator[str]:
     """gunicorn on 127.0.0.1 and a free port; yields the base URL; always stops it."""
@@ -222,13 +233,7 @@ def production_server(env: dict[str, str], *, workers: int, log: Path) -> Iterat
                 time.sleep(0.3)
             yield base
         finally:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait(timeout=10)
+            stop_process_group(process)
 
 
 # --- Signing in ----------------------------------------------------------------------------
