@@ -14,6 +14,7 @@ from kajet.attendance import colours, stats
 from kajet.attendance import excuses as rules
 from kajet.attendance.models import AttendanceMark, AttendancePolicy, Excuse, ExcuseItem, Lesson
 from kajet.core.collation import polish_key
+from kajet.core.models import same_school
 from kajet.school.models import Course, LessonPeriod, SchoolClass, SchoolYear, Student, Term
 from kajet.school.selectors import ClassKey
 from kajet.timetable.caching import school_cached
@@ -268,7 +269,8 @@ def excuse_items(excuse: Excuse) -> list[ExcuseItem]:
 def _summaries(qs: QuerySet[AttendanceMark], key: str) -> dict[int, stats.Summary]:
     """Summaries per ``key`` (e.g. "student_id") from one GROUP BY query."""
     result: dict[int, stats.Summary] = defaultdict(stats.Summary)
-    for group_id, kind, n in qs.values_list(key, "type__kind").annotate(n=Count("pk")).order_by():
+    rows = qs.filter(same_school("type")).values_list(key, "type__kind").annotate(n=Count("pk"))
+    for group_id, kind, n in rows.order_by():
         result[group_id].add(kind, n)
     return result
 
@@ -311,7 +313,7 @@ class ClassSummaryRow:
 
 def school_overview(school_id: int) -> list[ClassSummaryRow]:
     classes = list(
-        SchoolClass.objects.filter(school_id=school_id, year__is_current=True)
+        SchoolClass.objects.filter(same_school("year"), school_id=school_id, year__is_current=True)
         .select_related("homeroom_teacher")
         .order_by("level", "name")
     )
@@ -433,8 +435,11 @@ class DayAttendance:
 
 def school_day_attendance(day: datetime.date) -> DayAttendance:
     """The marks of every lesson held on ``day`` in the current school scope, counted per
-    base kind, and the number of those lessons — one aggregate query, whatever the size."""
-    counts = AttendanceMark.objects.filter(lesson__date=day).aggregate(
+    base kind, and the number of those lessons — one aggregate query, whatever the size.
+    The day's lessons are read through an index led by the school (``same_school``)."""
+    counts = AttendanceMark.objects.filter(
+        same_school("lesson", "type"), lesson__date=day
+    ).aggregate(
         lessons=Count("lesson_id", distinct=True),
         **{kind: Count("pk", filter=Q(type__kind=kind)) for kind in stats.KINDS},
     )
@@ -469,14 +474,26 @@ def students_under_threshold_by_class() -> tuple[dict[ClassKey, set[int]], int |
     school's threshold, that threshold — None when nobody is under it), in the current
     school scope: ONE GROUP BY query with the same counting rule as ``stats.Summary`` (late
     attends; released does not count). The policy's threshold is read inside the query
-    (the school's row, else the model's default), so the home page pays no extra query."""
+    (the school's row, else the model's default), so the home page pays no extra query.
+    Every joined table is restricted to the school (``same_school``): the query reads the
+    school's marks, lessons and students through indexes led by the school, not every
+    school's lessons and students (issue 17)."""
     default = AttendancePolicy._meta.get_field("threshold_percent").get_default()
     threshold = Coalesce(
         Subquery(AttendancePolicy.objects.values("threshold_percent")[:1]), Value(default)
     )
     rows = (
         AttendanceMark.objects.filter(
-            lesson__course__year__is_current=True, student__left_on__isnull=True
+            same_school(
+                "lesson",
+                "lesson__course",
+                "lesson__course__year",
+                "student",
+                "student__school_class",
+                "type",
+            ),
+            lesson__course__year__is_current=True,
+            student__left_on__isnull=True,
         )
         .values_list(*ClassKey.FIELDS, "student_id")
         .annotate(

@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
@@ -55,6 +56,22 @@ class TenantModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+def same_school(*relations: str) -> Q:
+    """Restricts the tenant tables a query joins through ``relations`` (e.g. ``"lesson"``,
+    ``"student__school_class"``) to the school of the queried row.
+
+    The scope filters only the queried table (``attendance_attendancemark.school_id = 7``);
+    a table reached by a join is not filtered, so a school-wide read that also filters the
+    joined table (``lesson__date=day``) asks PostgreSQL for every school's lessons of the day,
+    which no index led by the school serves, and on a city's data it reads the whole table
+    (issue 17). ``lesson.school_id = mark.school_id`` makes ``lesson.school_id = 7`` follow
+    (the planner carries an equality through), so the school's index can serve the join too.
+    Adds nothing a correct query would not already hold: a tenant row refers only to rows of
+    its own school. For school-wide reads (aggregates over a school's rows); a read keyed on
+    one row (a student's marks) reaches the joined rows through that row and needs none."""
+    return Q(**{f"{relation}__school": F("school") for relation in relations})
 
 
 class HistoryEntry(TenantModel):

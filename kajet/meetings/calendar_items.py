@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kajet.accounts.models import User
+from kajet.core.models import same_school
 from kajet.meetings import access
 from kajet.meetings.models import ConsultationSlot
 from kajet.timetable.calendar_items import CalendarItem
@@ -25,7 +26,7 @@ def meeting_items(user: User, start: datetime.date, end: datetime.date) -> list[
     """The class meetings between ``start`` and ``end`` the user may see."""
     meetings = (
         access.meetings_visible_to(user)
-        .filter(date__gte=start, date__lte=end)
+        .filter(same_school("school_class"), date__gte=start, date__lte=end)
         .select_related("school_class")
         .order_by("date", "starts_at", "pk")
     )

@@ -33,7 +33,11 @@ class Meeting(TenantModel):
         ordering = ["-date", "-starts_at", "-pk"]
         verbose_name = _("parent meeting")
         verbose_name_plural = _("parent meetings")
-        indexes = [models.Index(fields=["school", "school_class", "date"])]
+        indexes = [
+            models.Index(fields=["school", "school_class", "date"]),
+            # The principal's list and calendar: every class's meetings of the school by date.
+            models.Index(fields=["school", "date"]),
+        ]
 
     def __str__(self) -> str:
         return f"meeting #{self.pk}"
@@ -72,7 +76,11 @@ class ConsultationSlot(TenantModel):
         ordering = ["date", "starts_at", "pk"]
         verbose_name = _("consultation slot")
         verbose_name_plural = _("consultation slots")
-        indexes = [models.Index(fields=["school", "teacher", "date"])]
+        indexes = [
+            models.Index(fields=["school", "teacher", "date"]),
+            # A guardian's free slots of every teacher in the coming days (the API).
+            models.Index(fields=["school", "date"]),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["teacher", "date", "starts_at"], name="consultation_slot_unique_start"

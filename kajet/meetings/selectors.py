@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from kajet.accounts.models import Role, User
+from kajet.core.models import same_school
 from kajet.meetings import access
 from kajet.meetings.access import meetings_visible_to
 from kajet.meetings.models import ConsultationBooking, ConsultationSlot, Meeting, MeetingAttendance
@@ -24,11 +26,22 @@ BOOKING_DAYS = 60
 
 def meeting_list_for(user: User) -> list[Meeting]:
     """Meetings the user may see, coming ones first then the past, with the class and the
-    number of guardians recorded present (``present``)."""
+    number of guardians recorded present (``present``). One query: the count is a subquery
+    per meeting listed, and the classes are restricted to the school (``same_school``), so
+    the principal's list reads the school's rows through its indexes, not every school's
+    registers and classes (issue 17)."""
+    present = (
+        MeetingAttendance.objects.filter(meeting=OuterRef("pk"))
+        .order_by()
+        .values("meeting")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return list(
         meetings_visible_to(user)
+        .filter(same_school("school_class"))
         .select_related("school_class")
-        .annotate(present=Count("attendances"))
+        .annotate(present=Coalesce(Subquery(present), 0))
         .order_by("-date", "-starts_at", "-pk")[:MEETINGS_SHOWN]
     )
 
@@ -150,7 +163,7 @@ def meetings_for_feed(user: User, start: datetime.date, end: datetime.date) -> l
         return []
     return list(
         meetings_visible_to(user)
-        .filter(date__gte=start, date__lte=end)
+        .filter(same_school("school_class"), date__gte=start, date__lte=end)
         .select_related("school_class")
         .order_by("date", "starts_at", "pk")
     )

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db.models import Q
 
 from kajet.accounts.models import User
+from kajet.core.models import same_school
 from kajet.grades.averages import (
     mean_of_averages,
     suggested_grade,
@@ -285,10 +286,15 @@ _DECIDING_KINDS = (*Grade.TERM_KINDS, *Grade.ANNUAL_KINDS)
 def students_failing_by_class(today: datetime.date) -> dict[ClassKey, set[int]]:
     """Class → the enrolled students with a proposed or final 1 (niedostateczny) of the
     term that contains ``today`` or of the year, in the current school scope (one query).
-    The class overview adds the students whose average is under the pass threshold."""
-    this_term = Q(term__starts_on__lte=today, term__ends_on__gte=today)
+    The class overview adds the students whose average is under the pass threshold.
+    The joined students and courses are restricted to the school (``same_school``), so
+    their indexes led by the school serve the join, not a read of every school's rows."""
+    # The term as a subquery of the school's terms, not a join: a join would be an outer
+    # one (annual grades have no term), which nothing could restrict to the school.
+    this_term = Q(term__in=Term.objects.filter(starts_on__lte=today, ends_on__gte=today))
     rows = (
         Grade.objects.filter(
+            same_school("course", "course__year", "student", "student__school_class"),
             kind__in=_DECIDING_KINDS,
             value__lt=2,
             deleted_at__isnull=True,

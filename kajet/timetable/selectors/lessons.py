@@ -12,6 +12,7 @@ from django.db.models import BooleanField, Case, Q, Value, When
 
 from kajet.accounts.models import User
 from kajet.core.collation import polish_key
+from kajet.core.models import same_school
 from kajet.school.models import GroupMembership, SchoolClass, Student
 from kajet.timetable.models import (
     LessonChange,
@@ -326,6 +327,9 @@ def _rows(
     own = Q(entry_filter) & Q(plan_id__in=plan_ids)
     entry_rows = (
         TimetableEntry.objects.filter(own | Q(pk__in=changes_qs.values("entry_id")))
+        # The joined structure rows of the school only (issue 17): on a city's data the
+        # planner otherwise hashes every school's courses, subjects, classes and periods.
+        .filter(same_school("period", "course", "course__subject", "course__school_class"))
         .annotate(
             is_own=Case(
                 When(own, then=Value(True)), default=Value(False), output_field=BooleanField()
