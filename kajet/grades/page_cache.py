@@ -7,9 +7,11 @@ ORM objects and the template cost ten times the page's SQL). With the cache a vi
 session, the user, **one probe** (this module) and the navigation's unread count; a visit
 after a change also costs the courses and the grades (still at most 6 queries).
 
-The probe is one ORM query: the family's students (as ``selectors.family_children`` reads
-them, with the school's policy row) annotated with the times and the course signature below.
-It is filtered by the user's school explicitly as well as by the scope.
+The probe is one query: the family's students (as ``selectors.family_children`` reads them,
+with the school's policy row) annotated with the times and the course signature below. It
+is hand-written (``probe_sql``: the ORM's version, ``probe_children_orm``, cost half the
+page to build and compile; ADR 8) and compared with the ORM's version by a test. It is
+filtered by the user's school explicitly (the scope does not reach hand-written SQL).
 
 What the stamp covers (``probe_children``):
 
@@ -46,6 +48,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Concat, Greatest
 
 from kajet.accounts.models import User
+from kajet.grades import probe_sql
 from kajet.grades.models import (
     BehaviourGrade,
     Grade,
@@ -159,11 +162,22 @@ def policy_row(student: Student) -> GradingPolicy | None:
 
 def probe_children(user: User) -> list[Student]:
     """The students a family user sees (a guardian's children, a student themself), in ONE
-    query, with ``user`` (names), ``school_class`` and the school's policy row loaded and
-    annotated with ``grades_seen_at`` (this user's last visit) and the stamp's parts
+    query, with ``user`` (names), ``school_class`` and the school with its policy row loaded
+    and annotated with ``grades_seen_at`` (this user's last visit) and the stamp's parts
     (``grades_at``, ``categories_at``, ``scales_at``, ``courses_signature``, ``behaviour_1``,
-    ``behaviour_2``, ``behaviour_year``). Same order as
-    ``selectors.family_children``."""
+    ``behaviour_2``, ``behaviour_year``). Same order as ``selectors.family_children``.
+
+    Hand-written (``probe_sql``): the ORM version (``probe_children_orm``) spends about 8 ms
+    of CPU per request building and compiling its seven subqueries — half the cached page —
+    for SQL that runs in 0.3 ms (measured: docs/adr/0008-grades-page-cache.md)."""
+    return probe_sql.probe_children(user)
+
+
+def probe_children_orm(user: User) -> list[Student]:
+    """``probe_children`` said with the ORM: the plain version the hand-written probe is
+    compared with (``test_probe_sql_answers_what_the_orm_probe_answers``, on SQLite and
+    PostgreSQL). The students a family user sees, in ONE query, with ``user`` (names),
+    ``school_class`` and the school's policy row loaded, annotated as ``probe_children``'s."""
     students = Student.objects.select_related("user", "school_class", "school__grading_policy")
     if user.kind == User.Kind.STUDENT:
         students = students.filter(user=user)
@@ -193,6 +207,7 @@ def _code_version() -> str:
     digest = hashlib.sha1(usedforsecurity=False)
     for path in (
         here / "page_cache.py",
+        here / "probe_sql.py",
         *sorted((here / "selectors").glob("*.py")),
         here / "averages.py",
         here / "scale.py",

@@ -134,6 +134,116 @@ def test_probe_reads_the_behaviour_grades_of_the_class_year(world: SchoolWorld) 
     assert selectors.student_behaviour(child) == selectors.student_behaviour(world.student)
 
 
+def _rows(student: Any) -> dict[str, Any]:
+    """Everything a probed student carries: its loaded rows' fields and the stamp's parts."""
+
+    def model_to_dict(row: Any) -> dict[str, Any]:
+        return {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields}
+
+    school = student.school
+    policy = page_cache.policy_row(student)
+    return {
+        "student": model_to_dict(student),
+        "user": model_to_dict(student.user),
+        "class": model_to_dict(student.school_class),
+        "school": model_to_dict(school),
+        "policy": model_to_dict(policy) if policy is not None else None,
+        "policy_parsed": selectors.policy_of_student(student),
+        "stamp": [
+            getattr(student, name)
+            for name in (
+                "grades_seen_at",
+                "grades_at",
+                "categories_at",
+                "scales_at",
+                "behaviour_1",
+                "behaviour_2",
+                "behaviour_year",
+            )
+        ],
+        # Joined in the database's order, which two queries need not share (ADR 8).
+        "courses": sorted((student.courses_signature or "").split("|")),
+    }
+
+
+@pytest.mark.parametrize("role", ["guardian", "student"])
+@pytest.mark.parametrize("policy", [True, False])
+def test_probe_sql_answers_what_the_orm_probe_answers(
+    world: SchoolWorld, role: str, policy: bool
+) -> None:
+    """ADR 4: the hand-written probe (docs/adr/0008) against its plain ORM version on the
+    same data — two children, marks, a group with its own course, behaviour grades of this
+    and another year, a visit, a policy row or none."""
+    from kajet.testutils.factories import SchoolYearFactory
+
+    _family(world)
+    user = world.user(role)
+    cat = category(world.school, colour="#c0392b")
+    col = column(world.course, world.term, cat, description="Ułamki")
+    mark(col, world.student, "4+")
+    mark(column(world.course, world.term, cat), world.student, "2")
+    services.column_update(
+        actor=world.user("teacher"),
+        column=col,
+        category=GradeCategory.objects.get(pk=cat.pk),
+        date=col.date,
+        description="later",
+        weight=None,
+    )
+    group = ClassGroup.objects.create(
+        school=world.school, school_class=world.school_class, name="gr. 1"
+    )
+    subject = Subject.objects.create(school=world.school, name="Język niemiecki", short_name="niem")
+    Course.objects.create(
+        school=world.school,
+        year=world.year,
+        subject=subject,
+        school_class=world.school_class,
+        group=group,
+        teacher=world.user("teacher"),
+    )
+    school_services.group_set_members(
+        actor=world.user("school_admin"), group=group, students=[world.student]
+    )
+    BehaviourGrade.objects.create(
+        school=world.school, student=world.student, year=world.year, term=world.term, value=5
+    )
+    BehaviourGrade.objects.create(
+        school=world.school, student=world.student, year=world.year, term=None, value=4
+    )
+    old_year = SchoolYearFactory(
+        school=world.school,
+        name="2025/2026",
+        starts_on=datetime.date(2025, 9, 1),
+        ends_on=datetime.date(2026, 6, 26),
+        is_current=False,
+    )
+    BehaviourGrade.objects.create(
+        school=world.school, student=world.student, year=old_year, term=None, value=1
+    )
+    services.grades_visit_record(
+        user=user, student=world.student, at=datetime.datetime(2026, 10, 1, 8, tzinfo=datetime.UTC)
+    )
+    if policy:
+        services.policy_update(
+            actor=world.user("school_admin"),
+            school=world.school,
+            changes={"plus_value": Decimal("0.33"), "valueless_marks": ["np", "nb"]},
+        )
+    else:
+        GradingPolicy.objects.filter(school=world.school).delete()
+    probed = page_cache.probe_children(user)
+    orm = page_cache.probe_children_orm(user)
+    assert [c.pk for c in probed] == [c.pk for c in orm]
+    assert len(probed) == (2 if role == "guardian" else 1)
+    for raw, plain in zip(probed, orm, strict=True):
+        assert _rows(raw) == _rows(plain)
+    (mine,) = (c for c in probed if c.pk == world.student.pk)
+    assert (mine.behaviour_1, mine.behaviour_year) == (5, 4)
+    assert "Język niemiecki" in mine.courses_signature
+    assert (page_cache.policy_row(mine) is not None) is policy
+
+
 def test_probe_sees_only_own_school(world: SchoolWorld, other_world: SchoolWorld) -> None:
     # A guardianship row pointing across schools (which no service creates) is still not
     # followed: the probe filters by the user's school itself.
