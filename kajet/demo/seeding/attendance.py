@@ -71,19 +71,21 @@ def seed_school_data(seeded: SeededSchool, *, today: datetime.date, scale: str) 
         return
     entries_by_plan_day: dict[tuple[int, int], list[TimetableEntry]] = defaultdict(list)
     for entry in (
-        TimetableEntry.objects.filter(plan__in=plans).select_related("course").order_by("pk")
+        TimetableEntry.objects.filter(plan__in=plans)
+        .select_related("course")
+        .order_by(*TimetableEntry._meta.ordering, "pk")
     ):
         entries_by_plan_day[(entry.plan_id, entry.weekday)].append(entry)
 
     types = services.attendance_types_for(school)
     by_kind = {kind: services.standard_type(types, kind) for kind in stats.KINDS}
 
-    # In id order (the order they were created in), whatever the database's: the random
-    # stream follows the rosters (ADR 13).
+    # In the models' order with the id (the order they were created in) for ties, whatever
+    # order the database returns them in: the random stream follows the rosters (ADR 13).
     students_by_class: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for sid, class_id in (
         Student.objects.filter(school=school, left_on__isnull=True)
-        .order_by("pk")
+        .order_by(*Student._meta.ordering, "pk")
         .values_list("pk", "school_class_id")
     ):
         students_by_class[class_id].append((sid, seeded.student_key(sid)))

@@ -194,11 +194,11 @@ def seed_school_data(seeded: SeededSchool, *, today: datetime.date, scale: str) 
     if not started:
         return
 
-    # In id order (the order they were created in), whatever the database's: the random
-    # stream follows these lists (ADR 13).
+    # In the models' order with the id (the order they were created in) for ties, whatever
+    # order the database returns them in: the random stream follows these lists (ADR 13).
     students = list(
         Student.objects.filter(school_class__in=seeded.classes, left_on__isnull=True)
-        .order_by("pk")
+        .order_by(*Student._meta.ordering, "pk")
         .values_list("pk", "school_class_id", "class_number")
     )
     by_class: dict[int, list[int]] = defaultdict(list)

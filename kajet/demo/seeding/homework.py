@@ -106,10 +106,11 @@ def seed_school_data(seeded: SeededSchool, *, today: datetime.date, scale: str) 
 
     # Students tick part of what was due already and a little of what is coming.
     students_by_class: dict[int, list[int]] = defaultdict(list)
-    # In id order (the order they were created in), whatever the database's (ADR 13).
+    # In the models' order with the id (the order they were created in) for ties, whatever
+    # order the database returns them in (ADR 13).
     for pk, class_id in (
         Student.objects.filter(school=school, left_on__isnull=True)
-        .order_by("pk")
+        .order_by(*Student._meta.ordering, "pk")
         .values_list("pk", "school_class_id")
     ):
         students_by_class[class_id].append(pk)
