@@ -4,9 +4,10 @@ released, absent and excused) and a few excuses waiting for the homeroom teacher
 school also gets one school-defined type ("wycieczka szkolna", counted as present) in use.
 
 Bulk-inserted and deterministic. For the benchmark scales (xs/s/m/l) only the last
-``BENCH_WEEKS`` weeks are held, which keeps dataset M well under a minute; the demo school gets
-the whole term. Timetable changes (substitutions, cancellations) are not replayed: every
-planned lesson counts as held by the course teacher.
+``BENCH_WEEKS`` weeks are held: the earlier lessons of the term stay untaken for the write
+benchmarks (bench/attendance_burst.py, bench/peak.py), and L loads well inside its 5 minutes
+(ADR 13); the demo school gets the whole term. Timetable changes (substitutions,
+cancellations) are not replayed: every planned lesson counts as held by the course teacher.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import datetime
 import random
 from collections import defaultdict
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -25,7 +27,14 @@ from kajet.attendance.selectors import excusable_marks
 from kajet.core.models import School
 from kajet.demo.seeding.rows import insert_rows
 from kajet.demo.seeding.school import SeededSchool
-from kajet.school.models import GroupMembership, Guardianship, LessonPeriod, Student, Term
+from kajet.school.models import (
+    Course,
+    GroupMembership,
+    Guardianship,
+    LessonPeriod,
+    Student,
+    Term,
+)
 from kajet.timetable.models import TimetableEntry, TimetablePlan
 from kajet.timetable.rules import dates_between
 from kajet.timetable.selectors import days_off
@@ -47,7 +56,7 @@ TOPICS = (
 
 
 def seed_school_data(seeded: SeededSchool, *, today: datetime.date, scale: str) -> None:
-    rng = random.Random(f"attendance:{seeded.school.pk}:{scale}")
+    rng = random.Random(f"attendance:{seeded.key}:{scale}")
     school = seeded.school
     year = seeded.year
     term = Term.objects.filter(year=year, starts_on__lte=today).order_by("-starts_on").first()
@@ -61,35 +70,49 @@ def seed_school_data(seeded: SeededSchool, *, today: datetime.date, scale: str) 
     if not plans:
         return
     entries_by_plan_day: dict[tuple[int, int], list[TimetableEntry]] = defaultdict(list)
-    for entry in TimetableEntry.objects.filter(plan__in=plans).select_related("course"):
+    for entry in (
+        TimetableEntry.objects.filter(plan__in=plans)
+        .select_related("course")
+        .order_by(*TimetableEntry._meta.ordering, "pk")
+    ):
         entries_by_plan_day[(entry.plan_id, entry.weekday)].append(entry)
 
     types = services.attendance_types_for(school)
     by_kind = {kind: services.standard_type(types, kind) for kind in stats.KINDS}
 
-    students_by_class: dict[int, list[int]] = defaultdict(list)
-    for sid, class_id in Student.objects.filter(school=school, left_on__isnull=True).values_list(
-        "pk", "school_class_id"
+    # In the models' order with the id (the order they were created in) for ties, whatever
+    # order the database returns them in: the random stream follows the rosters (ADR 13).
+    students_by_class: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for sid, class_id in (
+        Student.objects.filter(school=school, left_on__isnull=True)
+        .order_by(*Student._meta.ordering, "pk")
+        .values_list("pk", "school_class_id")
     ):
-        students_by_class[class_id].append(sid)
-    members: dict[int, list[int]] = defaultdict(list)
-    for group_id, sid in GroupMembership.objects.filter(school=school).values_list(
-        "group_id", "student_id"
+        students_by_class[class_id].append((sid, seeded.student_key(sid)))
+    members: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for group_id, sid in (
+        GroupMembership.objects.filter(school=school)
+        .order_by("pk")
+        .values_list("group_id", "student_id")
     ):
-        members[group_id].append(sid)
+        members[group_id].append((sid, seeded.student_key(sid)))
 
-    lessons = _lessons(school, plans, entries_by_plan_day, start, end, rng)
+    lessons, rows = _lessons(school, plans, entries_by_plan_day, start, end, rng)
     if not lessons:
         return
-    Lesson.objects.bulk_create(lessons, batch_size=2000, ignore_conflicts=False)
+    ids = insert_rows(Lesson, LESSON_COLUMNS, rows, with_ids=True)
 
     recent = today - datetime.timedelta(days=6)
-    marks = _marks(lessons, members, students_by_class, by_kind, recent, rng)
+    marks = _marks(school.pk, lessons, ids, members, students_by_class, by_kind, recent, rng)
     insert_rows(AttendanceMark, MARK_COLUMNS, marks)
 
     if scale == "demo":
         _school_trip(school)
         _pending_excuses(school, recent, today)
+
+
+#: The columns of the rows ``_lessons`` builds.
+LESSON_COLUMNS = ("school_id", "course_id", "date", "period_id", "topic", "teacher_id")
 
 
 def _lessons(
@@ -99,16 +122,18 @@ def _lessons(
     start: datetime.date,
     end: datetime.date,
     rng: random.Random,
-) -> list[Lesson]:
+) -> tuple[list[tuple[Course, datetime.date]], list[tuple[Any, ...]]]:
     """The lessons held from ``start`` to ``end`` by the plan valid on each school day; today
-    only the lessons that have begun by the time the demo is loaded."""
+    only the lessons that have begun by the time the demo is loaded: (course, date) of each,
+    and its row of ``LESSON_COLUMNS``."""
     off = days_off(school, start, end)
     begun = {
         pk
         for pk, starts in LessonPeriod.objects.filter(school=school).values_list("pk", "starts_at")
         if starts <= timezone.localtime().time()
     }
-    lessons: list[Lesson] = []
+    lessons: list[tuple[Course, datetime.date]] = []
+    rows: list[tuple[Any, ...]] = []
     for day in dates_between(start, end):
         plan = next((p for p in reversed(plans) if p.valid_from <= day), None)
         if day.weekday() >= 5 or day in off or plan is None:
@@ -116,17 +141,19 @@ def _lessons(
         for entry in entries_by_plan_day.get((plan.pk, day.weekday()), []):
             if day == timezone.localdate() and entry.period_id not in begun:
                 continue
-            lessons.append(
-                Lesson(
-                    school=school,
-                    course=entry.course,
-                    date=day,
-                    period_id=entry.period_id,
-                    topic=rng.choice(TOPICS),
-                    teacher_id=entry.course.teacher_id,
+            course = entry.course
+            lessons.append((course, day))
+            rows.append(
+                (
+                    school.pk,
+                    course.pk,
+                    day,
+                    entry.period_id,
+                    rng.choice(TOPICS),
+                    course.teacher_id,
                 )
             )
-    return lessons
+    return lessons, rows
 
 
 def _mark_kind(rng: random.Random, *, sick: bool, excused: bool) -> str:
@@ -146,34 +173,36 @@ MARK_COLUMNS = ("school_id", "lesson_id", "student_id", "type_id")
 
 
 def _marks(
-    lessons: list[Lesson],
-    members: dict[int, list[int]],
-    students_by_class: dict[int, list[int]],
+    school_id: int,
+    lessons: list[tuple[Course, datetime.date]],
+    lesson_ids: list[int],
+    members: dict[int, list[tuple[int, int]]],
+    students_by_class: dict[int, list[tuple[int, int]]],
     by_kind: dict[str, AttendanceType],
     recent: datetime.date,
     rng: random.Random,
 ) -> list[tuple[int, int, int, int]]:
-    """Every student's mark of every lesson (rows of ``MARK_COLUMNS``); whole days away
-    ill: about 4% of school days."""
+    """Every student's mark of every lesson (rows of ``MARK_COLUMNS``); rosters are
+    (student id, key) pairs. Whole days away ill: about 4% of school days."""
     ill: dict[tuple[int, datetime.date], bool] = {}
     type_ids = {kind: t.pk for kind, t in by_kind.items()}
     marks: list[tuple[int, int, int, int]] = []
-    for lesson in lessons:
-        course = lesson.course
+    for (course, day), lesson_id in zip(lessons, lesson_ids, strict=True):
         roster = (
             members[course.group_id]
             if course.group_id
             else students_by_class[course.school_class_id]
         )
-        for sid in roster:
-            key = (sid, lesson.date)
-            sick = ill.get(key)
+        before_recent = day < recent
+        ordinal = day.toordinal()
+        for sid, key in roster:
+            sick = ill.get((sid, day))
             if sick is None:
-                sick = ill[key] = rng.random() < 0.04
+                sick = ill[(sid, day)] = rng.random() < 0.04
             # older absences are mostly excused by now; the last week's are not yet
-            excused = lesson.date < recent and (sid + lesson.date.toordinal()) % 10 < 7
+            excused = before_recent and (key + ordinal) % 10 < 7
             kind = _mark_kind(rng, sick=sick, excused=excused)
-            marks.append((lesson.school_id, lesson.pk, sid, type_ids[kind]))
+            marks.append((school_id, lesson_id, sid, type_ids[kind]))
     return marks
 
 

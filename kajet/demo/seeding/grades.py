@@ -19,7 +19,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from kajet.core.models import HistoryEntry, School
-from kajet.demo.seeding.rows import insert_rows
+from kajet.demo.seeding.rows import insert_objects, insert_rows
 from kajet.demo.seeding.school import SeededSchool
 from kajet.grades.averages import suggested_grade, weighted_average
 from kajet.grades.mark_scales import Assignment, choose_scale
@@ -33,7 +33,7 @@ from kajet.grades.models import (
     MarkScale,
     MarkScaleAssignment,
 )
-from kajet.grades.scale import Policy, graded_descriptively, parse_mark
+from kajet.grades.scale import Mark, Policy, graded_descriptively, parse_mark
 from kajet.grades.selectors import weighted
 from kajet.grades.services import GRADE, categories_ensure_defaults
 from kajet.school.models import GroupMembership, Guardianship, Student, Term
@@ -185,7 +185,7 @@ class _Seeding:
 
 def seed_school_data(seeded: SeededSchool, *, today: datetime.date, scale: str) -> None:
     school = seeded.school
-    rng = random.Random(f"grades-{school.pk}-{scale}")
+    rng = random.Random(f"grades-{seeded.key}-{scale}")
     policy_row = GradingPolicy.objects.create(school=school, valueless_marks=["np", "bz", "+", "-"])
     policy = policy_row.rules()
     categories = {c.name: c for c in categories_ensure_defaults(school=school)}
@@ -194,18 +194,22 @@ def seed_school_data(seeded: SeededSchool, *, today: datetime.date, scale: str) 
     if not started:
         return
 
+    # In the models' order with the id (the order they were created in) for ties, whatever
+    # order the database returns them in: the random stream follows these lists (ADR 13).
     students = list(
-        Student.objects.filter(school_class__in=seeded.classes, left_on__isnull=True).values_list(
-            "pk", "school_class_id", "class_number"
-        )
+        Student.objects.filter(school_class__in=seeded.classes, left_on__isnull=True)
+        .order_by(*Student._meta.ordering, "pk")
+        .values_list("pk", "school_class_id", "class_number")
     )
     by_class: dict[int, list[int]] = defaultdict(list)
     for pk, class_id, _number in sorted(students, key=lambda s: (s[1], s[2], s[0])):
         by_class[class_id].append(pk)
     by_group: dict[int, list[int]] = defaultdict(list)
-    for group_id, student_id in GroupMembership.objects.filter(
-        group__school_class__in=seeded.classes
-    ).values_list("group_id", "student_id"):
+    for group_id, student_id in (
+        GroupMembership.objects.filter(group__school_class__in=seeded.classes)
+        .order_by("pk")
+        .values_list("group_id", "student_id")
+    ):
         by_group[group_id].append(student_id)
     ability = {pk: rng.uniform(2.8, 5.6) for pk, _c, _n in students}
     level_of = {c.pk: c.level for c in seeded.classes}
@@ -216,7 +220,7 @@ def seed_school_data(seeded: SeededSchool, *, today: datetime.date, scale: str) 
     scale_of = _early_scale(school, seeded)
     for column in columns:
         column.scale = scale_of.get(column.course_id)
-    GradeColumn.objects.bulk_create(columns, batch_size=2000)
+    insert_objects(GradeColumn, columns)
     marks = _current_grades(seeding, columns, column_students, ability)
     _insert_marks(school, marks)
     corrections = _corrections(seeding, marks)
@@ -415,6 +419,8 @@ def _current_grades(
     """A mark for most students of each column (by their ability), a few absent or unprepared."""
     rng, policy, now = s.rng, s.policy, s.now
     symbol_values = {sym: Decimal(v) for sym, _m, v, _n in EARLY_SYMBOLS}
+    # A few dozen texts make all the marks: each is read once (``parse_mark`` is pure).
+    parsed: dict[str, Mark] = {}
     marks: list[_Mark] = []
     for column, members in zip(columns, column_students, strict=True):
         created = timezone.make_aware(
@@ -434,7 +440,7 @@ def _current_grades(
                 text = "bz" if homework else "np"
             else:
                 text = _mark_text(rng, ability[pk])
-            mark = parse_mark(text, policy)
+            mark = parsed.get(text) or parsed.setdefault(text, parse_mark(text, policy))
             marks.append(_Mark(pk, column, mark.text, mark.value, created))
     return marks
 

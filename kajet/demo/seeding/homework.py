@@ -9,7 +9,7 @@ from collections import defaultdict
 
 from django.core.files.base import ContentFile
 
-from kajet.demo.seeding.rows import insert_rows
+from kajet.demo.seeding.rows import insert_objects, insert_rows
 from kajet.demo.seeding.school import SeededSchool
 from kajet.homework.files import clean_filename, guess_content_type
 from kajet.homework.models import Homework, HomeworkAttachment, HomeworkDone
@@ -52,7 +52,7 @@ PER_COURSE = {"demo": 4, "xs": 2, "s": 3, "m": 3, "l": 3}
 
 
 def seed_school_data(seeded: SeededSchool, *, today: datetime.date, scale: str) -> None:
-    rng = random.Random(f"homework:{seeded.school.pk}:{scale}")
+    rng = random.Random(f"homework:{seeded.key}:{scale}")
     school = seeded.school
     per_course = PER_COURSE.get(scale, 3)
     rows: list[Homework] = []
@@ -62,7 +62,7 @@ def seed_school_data(seeded: SeededSchool, *, today: datetime.date, scale: str) 
         # Each task of a course once (the subject's own, then the general ones), on its own
         # due date; set on a school day no later than the demo date.
         tasks = TASKS.get(course.subject.name, []) + GENERIC
-        start = course.pk % len(tasks)
+        start = seeded.course_key(course.pk) % len(tasks)
         chosen = (tasks[start:] + tasks[:start])[:per_course]
         used: set[datetime.date] = set()
         for title, description in chosen:
@@ -85,7 +85,7 @@ def seed_school_data(seeded: SeededSchool, *, today: datetime.date, scale: str) 
                     author_id=course.teacher_id,
                 )
             )
-    Homework.objects.bulk_create(rows, batch_size=1000)
+    insert_objects(Homework, rows)
 
     if scale == "demo":
         attachments = []
@@ -106,13 +106,19 @@ def seed_school_data(seeded: SeededSchool, *, today: datetime.date, scale: str) 
 
     # Students tick part of what was due already and a little of what is coming.
     students_by_class: dict[int, list[int]] = defaultdict(list)
-    for pk, class_id in Student.objects.filter(school=school, left_on__isnull=True).values_list(
-        "pk", "school_class_id"
+    # In the models' order with the id (the order they were created in) for ties, whatever
+    # order the database returns them in (ADR 13).
+    for pk, class_id in (
+        Student.objects.filter(school=school, left_on__isnull=True)
+        .order_by(*Student._meta.ordering, "pk")
+        .values_list("pk", "school_class_id")
     ):
         students_by_class[class_id].append(pk)
     members: dict[int, list[int]] = defaultdict(list)
-    for group_id, student_id in GroupMembership.objects.filter(school=school).values_list(
-        "group_id", "student_id"
+    for group_id, student_id in (
+        GroupMembership.objects.filter(school=school)
+        .order_by("pk")
+        .values_list("group_id", "student_id")
     ):
         members[group_id].append(student_id)
     done: list[tuple[int, int, int]] = []  # (school, homework, student)

@@ -36,7 +36,7 @@ def _weekday(day: datetime.date, *, back: bool = False) -> datetime.date:
 def seed_school_data(seeded: SeededSchool, *, today: datetime.date, scale: str) -> None:
     if scale != "demo":
         return
-    rng = random.Random(f"meetings:{seeded.school.pk}")
+    rng = random.Random(f"meetings:{seeded.key}")
     guardians_of_class: dict[int, list[int]] = {}
     links = Guardianship.objects.filter(
         student__school_class__in=seeded.classes, student__left_on__isnull=True

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from kajet.accounts.models import Role, StaffRole, User
 from kajet.core.models import School
+from kajet.demo.seeding.rows import insert_rows
 from kajet.demo.seeding.school import SeededSchool
 from kajet.messaging.models import CouncilMember, Delivery, Folder, Message
 from kajet.school.models import Guardianship, SchoolClass
@@ -337,9 +338,9 @@ def seed_school_data(seeded: SeededSchool, *, today: datetime.date, scale: str) 
             teacher_of_class[course.school_class_id].append(course.teacher_id)
     staff = {u.pk: u for u in seeded.teachers} | {u.pk: u for u in seeded.staff_by_login.values()}
     pedagogue_ids = list(
-        StaffRole.objects.filter(school=school, role=Role.PEDAGOGUE).values_list(
-            "user_id", flat=True
-        )
+        StaffRole.objects.filter(school=school, role=Role.PEDAGOGUE)
+        .order_by("pk")
+        .values_list("user_id", flat=True)
     )
     writer = _Writer(
         school=school,
@@ -384,6 +385,19 @@ def _council(seeded: SeededSchool, by_class: dict[int, list[Guardianship]]) -> N
     CouncilMember.objects.bulk_create(members, batch_size=500)
 
 
+#: The columns of the message copies ``_insert`` writes (the rest take the model's defaults).
+DELIVERY_COLUMNS = (
+    "school_id",
+    "message_id",
+    "owner_id",
+    "is_sender_copy",
+    "folder",
+    "is_unread",
+    "first_read_at",
+    "created_at",
+)
+
+
 def _insert(plan: _Plan, *, school_id: int) -> None:
     # Replies point at openers, so openers are inserted first (they come first in the plan).
     messages = [m for m, _ in plan.rows]
@@ -393,34 +407,18 @@ def _insert(plan: _Plan, *, school_id: int) -> None:
     for reply in replies:
         reply.reply_to_id = reply.reply_to.pk if reply.reply_to else None
     Message.objects.bulk_create(replies, batch_size=500)
-    copies: list[Delivery] = []
+    # The sender's copy, then one a recipient (rows of DELIVERY_COLUMNS).
+    copies: list[tuple[object, ...]] = []
+    sent, inbox = Folder.SENT.value, Folder.INBOX.value
     for msg, recipients in plan.rows:
-        copies.append(
-            Delivery(
-                school_id=school_id,
-                message=msg,
-                owner_id=msg.sender_id,
-                is_sender_copy=True,
-                folder=Folder.SENT,
-                is_unread=False,
-                created_at=msg.created_at,
-            )
-        )
-        for owner_id, read_at in recipients:
-            if owner_id == msg.sender_id:
-                continue
-            copies.append(
-                Delivery(
-                    school_id=school_id,
-                    message=msg,
-                    owner_id=owner_id,
-                    folder=Folder.INBOX,
-                    is_unread=read_at is None,
-                    first_read_at=read_at,
-                    created_at=msg.created_at,
-                )
-            )
-    Delivery.objects.bulk_create(copies, batch_size=1000)
+        at = msg.created_at
+        copies.append((school_id, msg.pk, msg.sender_id, True, sent, False, None, at))
+        copies += [
+            (school_id, msg.pk, owner_id, False, inbox, read_at is None, read_at, at)
+            for owner_id, read_at in recipients
+            if owner_id != msg.sender_id
+        ]
+    insert_rows(Delivery, DELIVERY_COLUMNS, copies)
 
 
 def settle_service_messages(*, school_id: int, since: datetime.datetime) -> None:

@@ -93,7 +93,7 @@ def _poll(
 def seed_school_data(seeded: SeededSchool, *, today: datetime.date, scale: str) -> None:
     if scale != "demo":
         return
-    rng = random.Random(f"polls:{seeded.school.pk}")
+    rng = random.Random(f"polls:{seeded.key}")
     deadline = today + datetime.timedelta(days=7)
     for school_class in seeded.classes:
         if school_class.homeroom_teacher_id is None:

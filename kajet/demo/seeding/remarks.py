@@ -40,7 +40,7 @@ DAYS_BACK = 28
 def seed_school_data(seeded: SeededSchool, *, today: datetime.date, scale: str) -> None:
     if scale != "demo":
         return
-    rng = random.Random(f"remarks:{seeded.school.pk}")
+    rng = random.Random(f"remarks:{seeded.key}")
     school = seeded.school
     with translation.override("pl"):
         remark_categories_seed_defaults(actor=None, school=school)

@@ -98,6 +98,27 @@ def insert_rows(
     return ids
 
 
+def insert_objects(
+    model: type[models.Model], objs: Sequence[models.Model], *, method: Method = "auto"
+) -> None:
+    """Insert model instances a seed has built through ``insert_rows`` and give them their
+    ids: every concrete field as the instance holds it (its default unless set), except
+    ``auto_now``/``auto_now_add`` fields, which take the time of the call."""
+    names = [
+        f.attname
+        for f in model._meta.concrete_fields
+        if not f.primary_key
+        and not (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))
+    ]
+    rows = [tuple(getattr(obj, name) for name in names) for obj in objs]
+    for obj, pk in zip(
+        objs, insert_rows(model, names, rows, with_ids=True, method=method), strict=True
+    ):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
 def _json(values: tuple[Any, ...], positions: list[int]) -> tuple[Any, ...]:
     from psycopg.types.json import Jsonb
 

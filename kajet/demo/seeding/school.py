@@ -65,6 +65,10 @@ class SchoolSpec:
     #: When set, the first student of this class is a younger sibling in the first family:
     #: no guardian logins of their own, the first student's guardians are theirs too.
     sibling_class: str | None = None
+    #: A bench school's number in its dataset (1-based). When set, the seeds key their random
+    #: streams and rotations on it and on positions instead of on database ids (see
+    #: ``SeededSchool.key``), so that the school's data does not depend on the ids it gets.
+    number: int | None = None
 
 
 @dataclass
@@ -76,6 +80,40 @@ class SeededSchool:
     staff_by_login: dict[str, User]
     subjects: dict[str, Subject]
     courses: list[Course]
+    #: What the seeds' random streams and rotations use instead of database ids (ADR 13):
+    #: ``number`` for the school, the ``*_keys`` maps (id → key) for its classes, courses and
+    #: students. Empty (the demo, tests): the ids themselves. A bench school numbers them
+    #: across its dataset as a serial seed of a fresh database numbers their ids (school N's
+    #: first class is (N - 1) × classes + 1), so that schools seeded in parallel, whose ids
+    #: depend on which worker inserts first, get the same data as schools seeded one by one.
+    number: int | None = None
+    class_keys: dict[int, int] = field(default_factory=dict)
+    course_keys: dict[int, int] = field(default_factory=dict)
+    student_keys: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def key(self) -> int:
+        """The school in the seeds' random streams (``random.Random(f"…:{seeded.key}")``)."""
+        return self.number if self.number is not None else self.school.pk
+
+    def class_key(self, pk: int) -> int:
+        return self.class_keys.get(pk, pk)
+
+    def course_key(self, pk: int) -> int:
+        return self.course_keys.get(pk, pk)
+
+    def student_key(self, pk: int) -> int:
+        return self.student_keys.get(pk, pk)
+
+
+def dataset_keys(number: int | None, pks: list[int]) -> dict[int, int]:
+    """Keys of one school's rows of a table, in creation order (``SeededSchool``): none
+    without a bench number; else their ids in a serial seed of a fresh database, where every
+    school of a dataset has as many rows of the table as this one."""
+    if number is None:
+        return {}
+    base = (number - 1) * len(pks)
+    return {pk: base + i + 1 for i, pk in enumerate(pks)}
 
 
 def school_year_dates(today: datetime.date) -> tuple[str, datetime.date, datetime.date]:
@@ -108,10 +146,32 @@ def seed_school(spec: SchoolSpec, *, today: datetime.date, password: str) -> See
     staff_by_login = {u.login: u for u, _ in staff}
     subject_names, subjects = _subjects(spec, school)
     classes = _classes(spec, school, year, teachers, staff_by_login)
+    class_keys = dataset_keys(spec.number, [c.pk for c in classes])
     results = _families(spec, school, classes, rng, year.starts_on, password_hash)
     group_lookup = _groups(school, classes, results)
-    courses = _courses(school, year, classes, teachers, subject_names, subjects, group_lookup)
-    return SeededSchool(school, year, classes, teachers, staff_by_login, subjects, courses)
+    courses = _courses(
+        school,
+        year,
+        classes,
+        teachers,
+        subject_names,
+        subjects,
+        group_lookup,
+        {c.pk: class_keys.get(c.pk, c.pk) for c in classes},
+    )
+    return SeededSchool(
+        school,
+        year,
+        classes,
+        teachers,
+        staff_by_login,
+        subjects,
+        courses,
+        number=spec.number,
+        class_keys=class_keys,
+        course_keys=dataset_keys(spec.number, [c.pk for c in courses]),
+        student_keys=dataset_keys(spec.number, [r.student.pk for r in results]),
+    )
 
 
 def _year_and_bells(school: School, today: datetime.date) -> SchoolYear:
@@ -371,9 +431,11 @@ def _courses(
     subject_names: list[str],
     subjects: dict[str, Subject],
     group_lookup: dict[tuple[int, str], ClassGroup],
+    class_key: dict[int, int],
 ) -> list[Course]:
     """Teaching assignments: each subject has a few teachers; a class keeps one per subject.
-    A homeroom teacher teaches their own class at least one subject."""
+    A homeroom teacher teaches their own class at least one subject. The teachers rotate by
+    ``class_key`` (``SeededSchool.class_keys``)."""
     courses: list[Course] = []
     subject_teachers: dict[str, list[User]] = {}
     for i, name in enumerate(subject_names):
@@ -382,7 +444,7 @@ def _courses(
     for school_class in classes:
         for j, subject_name in enumerate(SUBJECTS_BY_LEVEL[min(school_class.level, 8)]):
             pool = subject_teachers[subject_name]
-            teacher = pool[(school_class.pk + j) % len(pool)]
+            teacher = pool[(class_key[school_class.pk] + j) % len(pool)]
             if j == 0 and school_class.homeroom_teacher is not None:
                 teacher = school_class.homeroom_teacher
             if subject_name in GROUP_SUBJECTS:
@@ -395,7 +457,7 @@ def _courses(
                             subject=subjects[subject_name],
                             school_class=school_class,
                             group=group,
-                            teacher=pool[(school_class.pk + g) % len(pool)],
+                            teacher=pool[(class_key[school_class.pk] + g) % len(pool)],
                         )
                     )
             else:

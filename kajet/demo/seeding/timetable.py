@@ -9,6 +9,7 @@ import datetime
 import random
 from collections import defaultdict
 
+from kajet.demo.seeding.rows import insert_objects
 from kajet.demo.seeding.school import SeededSchool
 from kajet.school.models import Course, LessonPeriod
 from kajet.timetable.models import (
@@ -124,7 +125,7 @@ def polish_days_off(start_year: int) -> list[tuple[str, datetime.date, datetime.
 
 
 def seed_school_data(seeded: SeededSchool, *, today: datetime.date, scale: str) -> None:
-    rng = random.Random(f"timetable:{seeded.school.pk}:{scale}")
+    rng = random.Random(f"timetable:{seeded.key}:{scale}")
     school = seeded.school
     year = seeded.year
     periods = list(LessonPeriod.objects.filter(school=school).order_by("number"))
@@ -210,7 +211,7 @@ def seed_school_data(seeded: SeededSchool, *, today: datetime.date, scale: str) 
                 per_day[(subject_id, wd)] += 1
                 day_load[wd] += 1
                 break
-    TimetableEntry.objects.bulk_create(entries, batch_size=1000)
+    insert_objects(TimetableEntry, entries)
 
     _seed_days_off(seeded, today=today)
     _seed_changes(seeded, entries, busy_teacher, periods, today=today, rng=rng)

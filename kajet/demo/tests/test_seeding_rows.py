@@ -1,5 +1,6 @@
 """ADR 13: the COPY path of ``insert_rows`` gives the same rows as the plain ``bulk_create``
-path, and a bench school seeded without row triggers (PostgreSQL) has no dangling reference."""
+path (grades, lessons, message copies; ``insert_objects`` as ``bulk_create`` itself), and a
+bench school seeded without row triggers (PostgreSQL) has no dangling reference."""
 
 from __future__ import annotations
 
@@ -13,11 +14,16 @@ from django.db import connection, models
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from kajet.attendance.models import Lesson
 from kajet.demo.management.commands.seed_bench import SeedTimes, school_spec, seed_bench_school
+from kajet.demo.seeding.attendance import LESSON_COLUMNS
 from kajet.demo.seeding.grades import GRADE_COLUMNS
-from kajet.demo.seeding.rows import insert_rows
+from kajet.demo.seeding.messaging import DELIVERY_COLUMNS
+from kajet.demo.seeding.rows import insert_objects, insert_rows
 from kajet.grades.models import Grade, GradeColumn
 from kajet.grades.services import categories_ensure_defaults
+from kajet.messaging.models import Delivery, Folder, Message
+from kajet.school.models import LessonPeriod
 from kajet.testutils.factories import SchoolWorld
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +91,87 @@ def test_copy_and_plain_paths_give_the_same_rows(world: SchoolWorld) -> None:
     assert set(Grade.objects.filter(pk__in=copied).values_list("version", "deleted_at")) == {
         (1, None)
     }
+
+
+def _kept(model: type[models.Model], ids: list[int]) -> list[tuple[Any, ...]]:
+    """The stored rows of ``ids`` in row order, without the id and the times of the insert."""
+    names = [
+        f.attname
+        for f in model._meta.concrete_fields
+        if not f.primary_key and not getattr(f, "auto_now", False)
+        if not getattr(f, "auto_now_add", False)
+    ]
+    found = {
+        row[0]: row[1:] for row in model._base_manager.filter(pk__in=ids).values_list("pk", *names)
+    }
+    return [found[pk] for pk in ids]
+
+
+def _both_paths(model: type[models.Model], columns: tuple[str, ...], rows: list[Any]) -> None:
+    """The same rows through both paths of ``insert_rows`` (the first deleted before the
+    second, for the unique constraints) are stored the same."""
+    plain = insert_rows(model, columns, rows, with_ids=True, method="plain")
+    stored = _kept(model, plain)
+    model._base_manager.filter(pk__in=plain).delete()
+    assert len(stored) == len(rows)
+    assert _kept(model, insert_rows(model, columns, rows, with_ids=True, method="copy")) == stored
+
+
+@postgres_only
+def test_lessons_and_message_copies_through_copy_are_stored_as_through_bulk_create(
+    world: SchoolWorld,
+) -> None:
+    periods = list(LessonPeriod.objects.filter(school=world.school).order_by("number"))
+    day = datetime.date(2026, 10, 5)
+    teacher = world.course.teacher
+    _both_paths(
+        Lesson,
+        LESSON_COLUMNS,
+        [
+            (world.school.pk, world.course.pk, day, p.pk, f"Temat {p.number}", teacher.pk)
+            for p in periods
+        ],
+    )
+    at = timezone.make_aware(datetime.datetime(2026, 10, 5, 9, 15))
+    message = Message.objects.create(
+        school=world.school, sender=teacher, subject="Temat", body="Treść", created_at=at
+    )
+    guardian = world.user("guardian")
+    _both_paths(
+        Delivery,
+        DELIVERY_COLUMNS,
+        [
+            (world.school.pk, message.pk, teacher.pk, True, Folder.SENT.value, False, None, at),
+            (world.school.pk, message.pk, guardian.pk, False, Folder.INBOX.value, False, at, at),
+        ],
+    )
+
+
+def test_insert_objects_stores_what_bulk_create_stores(world: SchoolWorld) -> None:
+    category = categories_ensure_defaults(school=world.school)[0]
+
+    def columns() -> list[GradeColumn]:
+        return [
+            GradeColumn(
+                school=world.school,
+                course=world.course,
+                term=world.term,
+                category=category,
+                description=f"column {n}",
+                date=datetime.date(2026, 10, 5 + n),
+                created_by=world.course.teacher,
+            )
+            for n in range(3)
+        ]
+
+    made = columns()
+    GradeColumn.objects.bulk_create(made)
+    stored = _kept(GradeColumn, [c.pk for c in made])
+    GradeColumn.objects.filter(pk__in=[c.pk for c in made]).delete()
+    inserted = columns()
+    insert_objects(GradeColumn, inserted)
+    assert all(c.pk and not c._state.adding for c in inserted)
+    assert _kept(GradeColumn, [c.pk for c in inserted]) == stored
 
 
 def _foreign_keys() -> list[tuple[str, str, str, str]]:

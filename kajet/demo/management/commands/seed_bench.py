@@ -12,6 +12,12 @@ l       100      400                  16        40
 The structure comes from ``kajet.demo.seeding.school.seed_school`` (bulk inserts); then every module
 adds its data through ``kajet.demo.hooks.run_data_hooks(..., scale=size)``.
 
+Schools are independent: on PostgreSQL they are seeded by ``--jobs`` worker processes (one per
+CPU by default; one on SQLite, which has one writer), each school in its own transaction on the
+worker's own connection. The data does not depend on the number of workers: the seeds key their
+random streams and rotations on the school's number and on positions, never on the ids the
+database hands out (``SeededSchool.key``; ADR 13). Only the ids differ with more workers.
+
 The command refuses to touch a database that already has schools unless ``--add`` is given;
 with ``--add`` the bench schools are added next to the existing ones (bench logins never collide
 with the demo logins: family numbers start at 2,000,001 in blocks of 10,000 per school, staff
@@ -27,14 +33,18 @@ from __future__ import annotations
 
 import datetime
 import json
+import multiprocessing
+import multiprocessing.util
+import os
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -112,6 +122,7 @@ def school_spec(size: str, number: int) -> SchoolSpec:
         teachers=bench.teachers,
         first_login_number=FIRST_NUMBER + (number - 1) * NUMBER_BLOCK,
         seed=10_000 + number,
+        number=number,
         staff_login_suffix=f".b{number}",
         # The bench guardian has two children: the first student (class 8a) and a younger
         # sibling in the last class.
@@ -199,6 +210,12 @@ class SeedTimes:
     modules: float = 0.0
     by_module: dict[str, float] = field(default_factory=dict)
 
+    def add(self, other: SeedTimes) -> None:
+        self.structure += other.structure
+        self.modules += other.modules
+        for name, seconds in other.by_module.items():
+            self.by_module[name] = self.by_module.get(name, 0.0) + seconds
+
     def summary(self) -> str:
         parts = ", ".join(
             f"{name.rsplit('.', 1)[-1]} {seconds:.1f} s" for name, seconds in self.by_module.items()
@@ -231,17 +248,76 @@ def seed_bench_school(
     return logins
 
 
+def default_jobs() -> int:
+    """Worker processes for ``seed_bench``: one per CPU on PostgreSQL, one on other databases
+    (SQLite has one writer at a time)."""
+    if connection.vendor != "postgresql":
+        return 1
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+SeededResult = tuple[int, list[dict[str, str]], SeedTimes]
+
+
+def _seed_numbered(task: tuple[str, int, datetime.date]) -> SeededResult:
+    """Bench school ``number`` of a size (in the command's process or a worker's)."""
+    size, number, today = task
+    times = SeedTimes()
+    with scopes_disabled():
+        logins = seed_bench_school(school_spec(size, number), size=size, today=today, times=times)
+    return number, logins, times
+
+
+def _close_database() -> None:
+    """Close every connection and connection pool of this process (config/database.py pools
+    connections outside the tests: a forked worker must not inherit the pool's sockets)."""
+    connections.close_all()
+    for each in connections.all(initialized_only=True):
+        close_pool = getattr(each, "close_pool", None)
+        if close_pool is not None:
+            close_pool()
+
+
+def _worker_started() -> None:
+    # The worker opens its own connection (and pool) on first use and closes it when the
+    # pool of workers lets it end (close/join runs the finalizers; terminate does not).
+    multiprocessing.util.Finalize(None, _close_database, exitpriority=10)
+
+
+def _seeded_schools(size: str, today: datetime.date, jobs: int) -> Iterator[SeededResult]:
+    """Seed every school of a size, in ``jobs`` worker processes when more than one; yields
+    the results in school order."""
+    tasks = [(size, number, today) for number in range(1, SIZES[size].schools + 1)]
+    if jobs <= 1 or len(tasks) <= 1:
+        yield from map(_seed_numbered, tasks)
+        return
+    if connection.in_atomic_block:
+        raise CommandError("Seeding in parallel needs its own transactions; use --jobs 1.")
+    # Forked workers must not share the command's connection: close it, each opens its own.
+    _close_database()
+    pool = multiprocessing.get_context("fork").Pool(
+        min(jobs, len(tasks)), initializer=_worker_started
+    )
+    try:
+        yield from pool.imap(_seed_numbered, tasks)
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+
+
 def seed_bench(
-    size: str, *, today: datetime.date, progress: Any = None
+    size: str, *, today: datetime.date, progress: Any = None, jobs: int = 1
 ) -> tuple[list[dict[str, str]], SeedTimes]:
-    """Seed every school of a size; returns the logins of school 1 and the time spent."""
+    """Seed every school of a size; returns the logins of school 1 and the time spent (with
+    more than one job, summed over the schools: more than the time it took)."""
     times = SeedTimes()
     logins: list[dict[str, str]] = []
     count = SIZES[size].schools
-    for number in range(1, count + 1):
-        school_logins = seed_bench_school(
-            school_spec(size, number), size=size, today=today, times=times
-        )
+    for number, school_logins, school_times in _seeded_schools(size, today, jobs):
+        times.add(school_times)
         if number == 1:
             logins = school_logins
         if progress is not None and (count == 1 or number % 10 == 0 or number == count):
@@ -272,6 +348,13 @@ class Command(BaseCommand):
             default=None,
             help="The date the data is built around (YYYY-MM-DD; default: today).",
         )
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=None,
+            help="Worker processes seeding schools in parallel (default: one per CPU on "
+            "PostgreSQL; always 1 on SQLite). The data is the same whatever the number.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         size: str = options["size"]
@@ -285,13 +368,26 @@ class Command(BaseCommand):
             first = school_spec(size, 1)
             if User.objects.filter(login=first.named_staff[0].login).exists():
                 raise CommandError("Bench data is already loaded in this database.")
+            jobs = self._jobs(options["jobs"])
             started = time.perf_counter()
-            logins, times = seed_bench(size, today=today, progress=self.stdout.write)
+            logins, times = seed_bench(size, today=today, progress=self.stdout.write, jobs=jobs)
             refresh_planner_statistics()
         path = write_bench_logins(logins)
+        workers = min(jobs, SIZES[size].schools)
+        summed = f"; summed over {workers} workers" if workers > 1 else ""
         self.stdout.write(
             self.style.SUCCESS(
                 f"Bench dataset {size.upper()} created in {time.perf_counter() - started:.1f} s "
-                f"({times.summary()}); logins in {path} (password {BENCH_PASSWORD})"
+                f"({times.summary()}{summed}); logins in {path} (password {BENCH_PASSWORD})"
             )
         )
+
+    def _jobs(self, asked: int | None) -> int:
+        if asked is None:
+            return default_jobs()
+        if asked < 1:
+            raise CommandError("--jobs must be at least 1.")
+        if asked > 1 and connection.vendor != "postgresql":
+            self.stdout.write("SQLite has one writer at a time: seeding with one job.")
+            return 1
+        return asked
