@@ -4,7 +4,8 @@ rule that tests run outside any school scope unless a request opens one."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import pytest
@@ -72,6 +73,38 @@ def _english_by_default(settings: Any) -> Iterator[None]:
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
+
+
+def one_request_at_a_time(app: Callable[..., Iterable[bytes]]) -> Callable[..., list[bytes]]:
+    """The WSGI ``app`` answering one request at a time, its body read inside the turn."""
+    turn = threading.Lock()
+
+    def serialized(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        with turn:
+            response = app(environ, start_response)
+            try:
+                return [b"".join(response)]
+            finally:
+                close = getattr(response, "close", None)
+                if close is not None:
+                    close()
+
+    return serialized
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server: Any) -> Any:
+    """pytest-django's live server, answering one request at a time on in-memory SQLite.
+
+    There the server's request threads share the test's one SQLite connection
+    (``connections_override``), and a browser asks for several things at once; two threads
+    running statements on one ``sqlite3`` connection hung a CI run for good (a room's week page
+    and a session read, 2026-12-06). PostgreSQL gives every thread its own connection and
+    keeps the threaded server as it is."""
+    if live_server.thread.connections_override:
+        httpd = live_server.thread.httpd
+        httpd.set_app(one_request_at_a_time(httpd.get_app()))
+    return live_server
 
 
 @pytest.fixture
