@@ -190,21 +190,7 @@ def test_probe_sql_answers_what_the_orm_probe_answers(
         description="later",
         weight=None,
     )
-    group = ClassGroup.objects.create(
-        school=world.school, school_class=world.school_class, name="gr. 1"
-    )
-    subject = Subject.objects.create(school=world.school, name="Język niemiecki", short_name="niem")
-    Course.objects.create(
-        school=world.school,
-        year=world.year,
-        subject=subject,
-        school_class=world.school_class,
-        group=group,
-        teacher=world.user("teacher"),
-    )
-    school_services.group_set_members(
-        actor=world.user("school_admin"), group=group, students=[world.student]
-    )
+    _join_group_with_own_course(world)
     BehaviourGrade.objects.create(
         school=world.school, student=world.student, year=world.year, term=world.term, value=5
     )
@@ -382,8 +368,8 @@ def _teacher_renamed(world: SchoolWorld, made: dict[str, Any]) -> str:
     return "Bożena Zmieniona"
 
 
-@change("joining a group with its own course")
-def _group_joined(world: SchoolWorld, made: dict[str, Any]) -> str:
+def _join_group_with_own_course(world: SchoolWorld) -> None:
+    """The student joins a group of their class that has its own course (German)."""
     group = ClassGroup.objects.create(
         school=world.school, school_class=world.school_class, name="gr. 1"
     )
@@ -399,6 +385,11 @@ def _group_joined(world: SchoolWorld, made: dict[str, Any]) -> str:
     school_services.group_set_members(
         actor=world.user("school_admin"), group=group, students=[world.student]
     )
+
+
+@change("joining a group with its own course")
+def _group_joined(world: SchoolWorld, made: dict[str, Any]) -> str:
+    _join_group_with_own_course(world)
     return "Język niemiecki"
 
 
