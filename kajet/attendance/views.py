@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from kajet.accounts.http import AuthedRequest
 from kajet.accounts.models import User
-from kajet.attendance import access, selectors, services
+from kajet.attendance import access, page_cache, selectors, services
 from kajet.attendance import excuses as rules
 from kajet.attendance.models import Lesson
 from kajet.audit.services import access_log_view
@@ -200,7 +200,9 @@ def _monday(day: datetime.date) -> datetime.date:
 
 @login_required
 def family(request: AuthedRequest) -> HttpResponse:
-    """A guardian's child's (or the student's own) attendance: a week, subjects, statistics."""
+    """A guardian's child's (or the student's own) attendance: a week, subjects, statistics.
+    The overview below the heading is served from the cache while the marks and everything
+    else it shows are what it was rendered from (``page_cache``)."""
     user = request.user
     access.require(user, "attendance.view_family")
     children, student = family_students(request)
@@ -214,22 +216,16 @@ def family(request: AuthedRequest) -> HttpResponse:
     end = year.ends_on if year else monday + datetime.timedelta(days=6)
     policy = services.policy_for(student.school_id)
     rows = selectors.marks_for_student(student, min(start, monday), max(end, monday))
-    statistics = selectors.student_statistics(rows, terms, policy.threshold_percent)
-    unexcused = [r for r in rows if r.kind == "absent"]
-    context = {
-        "children": children,
-        "selected": student,
-        "student": student,
-        "grid": selectors.week_grid(rows, monday),
-        "monday": monday,
-        "prev_week": monday - datetime.timedelta(days=7),
-        "next_week": monday + datetime.timedelta(days=7),
-        "stats": statistics,
-        "unexcused": unexcused[-50:],
-        "unexcused_count": len(unexcused),
-        "policy": policy,
-        "can_excuse": _may_excuse(user, student, policy, today_),
-    }
+    # Rendered once per change of what it shows, then served from the cache (page_cache).
+    overview = page_cache.family_overview(
+        student=student,
+        rows=rows,
+        terms=terms,
+        policy=policy,
+        monday=monday,
+        can_excuse=_may_excuse(user, student, policy, today_),
+    )
+    context = {"children": children, "selected": student, "student": student, "overview": overview}
     return render(request, "attendance/family.html", context)
 
 
