@@ -132,12 +132,12 @@ def _month_body(
     days: list[datetime.date],
     found: list[Event],
     items: list[CalendarItem],
+    today: datetime.date,
 ) -> str:
     """The month's grid (wide screens) and its agenda (a phone), rendered."""
     events = _lines(found)
     by_day = _by_day(events, days)
     items_of = items_by_day(items, days)
-    today = timezone.localdate()
     weeks = [
         [
             {
@@ -171,6 +171,7 @@ def month(request: AuthedRequest) -> HttpResponse:
     days = dates_between(grid_start, grid_end)
     parts, load, extra = _calendar_source(request, grid_start, grid_end)
     items = _items_for(request, grid_start, grid_end)
+    today = timezone.localdate()
     # Rendered once per events' entry, items, month, day and language (month_cache.py); the
     # events are read only to render it.
     key = school_key(
@@ -179,14 +180,14 @@ def month(request: AuthedRequest) -> HttpResponse:
         month_cache.CODE_VERSION,
         *parts,
         first,
-        timezone.localdate(),
+        today,
         get_language(),
         month_cache.items_digest(items),
     )
     body = cache.get(key)
     if body is None:
         found = _events(request, parts, load, grid_start, grid_end)
-        body = _month_body(first, last, days, found, items)
+        body = _month_body(first, last, days, found, items, today)
         cache.set(key, body, month_cache.MONTH_CACHE_SECONDS)
     prev_month = (first - datetime.timedelta(days=1)).replace(day=1)
     next_month = last + datetime.timedelta(days=1)
