@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import calendar
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,13 +27,49 @@ from kajet.accounts.http import AuthedRequest
 from kajet.school.access import SCHOOL_WIDE_ROLES, roles_of
 from kajet.school.family import family_students
 from kajet.school.models import Student
-from kajet.timetable import access, selectors, services
+from kajet.timetable import access, month_cache, selectors, services
 from kajet.timetable.agenda import month_agenda
-from kajet.timetable.caching import school_cached, student_parts
+from kajet.timetable.caching import school_cached, school_key, student_parts
 from kajet.timetable.calendar_items import CalendarItem, calendar_items_for, items_by_day
 from kajet.timetable.forms import EventForm, PolicyForm
 from kajet.timetable.models import Event
 from kajet.timetable.rules import dates_between, week_start
+
+
+def _calendar_source(
+    request: AuthedRequest, start: datetime.date, end: datetime.date
+) -> tuple[tuple[Any, ...], Callable[[], list[Event]], dict[str, Any]]:
+    """Whose events the signed-in user sees — the key parts of their cache entry (the whole
+    school, a class and its groups, a teacher) and how to read them — and context for the
+    page (the child switcher for guardians)."""
+    user = request.user
+    access.require(user, "calendar.view")
+    roles = roles_of(user)
+    extra: dict[str, Any] = {"can_add": access.can(user, "calendar.add")}
+    if roles & SCHOOL_WIDE_ROLES:
+        return ("school",), lambda: selectors.events_for_staff(user.school_pk, start, end), extra
+    if roles & access.FAMILY:
+        students, selected = family_students(request)
+        extra.update(children=students, selected=selected)
+        if selected is None:
+            return ("nobody",), list, extra
+        return (
+            student_parts(selected),
+            lambda: selectors.events_for_student(selected, start, end),
+            extra,
+        )
+    return ("teacher", user.pk), lambda: selectors.events_for_teacher(user, start, end), extra
+
+
+def _events(
+    request: AuthedRequest, parts: tuple[Any, ...], load: Callable[[], list[Event]], *dates: Any
+) -> list[Event]:
+    """The events through the cache: the same for the whole school, class (and groups) or
+    teacher until a calendar write moves the school's version
+    (docs/adr/0012-landing-pages-cache.md)."""
+    if parts == ("nobody",):
+        return load()
+    return school_cached(request.user, ("events", *parts, *dates), load)
 
 
 def _calendar_for(
@@ -37,33 +77,8 @@ def _calendar_for(
 ) -> tuple[list[Event], dict[str, Any]]:
     """The events the signed-in user sees between start and end, and context for the page
     (the child switcher for guardians)."""
-    user = request.user
-    access.require(user, "calendar.view")
-    roles = roles_of(user)
-    extra: dict[str, Any] = {"can_add": access.can(user, "calendar.add")}
-    # The same for the whole school, class (and groups) or teacher until a calendar write
-    # moves the school's version (docs/adr/0012-landing-pages-cache.md).
-    if roles & SCHOOL_WIDE_ROLES:
-        return school_cached(
-            user,
-            ("events", "school", start, end),
-            lambda: selectors.events_for_staff(user.school_pk, start, end),
-        ), extra
-    if roles & access.FAMILY:
-        students, selected = family_students(request)
-        extra.update(children=students, selected=selected)
-        if selected is None:
-            return [], extra
-        return school_cached(
-            user,
-            ("events", *student_parts(selected), start, end),
-            lambda: selectors.events_for_student(selected, start, end),
-        ), extra
-    return school_cached(
-        user,
-        ("events", "teacher", user.pk, start, end),
-        lambda: selectors.events_for_teacher(user, start, end),
-    ), extra
+    parts, load, extra = _calendar_source(request, start, end)
+    return _events(request, parts, load, start, end), extra
 
 
 @dataclass(frozen=True)
@@ -111,19 +126,18 @@ def _by_day(events: list[_Line], days: list[datetime.date]) -> dict[datetime.dat
     return found
 
 
-@login_required
-def month(request: AuthedRequest) -> HttpResponse:
-    first = _month_of(request)
-    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
-    grid_start = week_start(first)
-    grid_end = week_start(last) + datetime.timedelta(days=6)
-    days = dates_between(grid_start, grid_end)
-    found, extra = _calendar_for(request, grid_start, grid_end)
+def _month_body(
+    first: datetime.date,
+    last: datetime.date,
+    days: list[datetime.date],
+    found: list[Event],
+    items: list[CalendarItem],
+    today: datetime.date,
+) -> str:
+    """The month's grid (wide screens) and its agenda (a phone), rendered."""
     events = _lines(found)
-    items = _items_for(request, grid_start, grid_end)
     by_day = _by_day(events, days)
     items_of = items_by_day(items, days)
-    today = timezone.localdate()
     weeks = [
         [
             {
@@ -138,6 +152,43 @@ def month(request: AuthedRequest) -> HttpResponse:
         ]
         for i in range(0, len(days), 7)
     ]
+    return get_template("timetable/_calendar_month_body.html").render(
+        {
+            "first": first,
+            "weeks": weeks,
+            "weekday_names": [WEEKDAYS_ABBR[i] for i in range(7)],
+            "agenda": month_agenda([*events, *items], first, last, today),
+        }
+    )
+
+
+@login_required
+def month(request: AuthedRequest) -> HttpResponse:
+    first = _month_of(request)
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    grid_start = week_start(first)
+    grid_end = week_start(last) + datetime.timedelta(days=6)
+    days = dates_between(grid_start, grid_end)
+    parts, load, extra = _calendar_source(request, grid_start, grid_end)
+    items = _items_for(request, grid_start, grid_end)
+    today = timezone.localdate()
+    # Rendered once per events' entry, items, month, day and language (month_cache.py); the
+    # events are read only to render it.
+    key = school_key(
+        request.user,
+        "month",
+        month_cache.CODE_VERSION,
+        *parts,
+        first,
+        today,
+        get_language(),
+        month_cache.items_digest(items),
+    )
+    body = cache.get(key)
+    if body is None:
+        found = _events(request, parts, load, grid_start, grid_end)
+        body = _month_body(first, last, days, found, items, today)
+        cache.set(key, body, month_cache.MONTH_CACHE_SECONDS)
     prev_month = (first - datetime.timedelta(days=1)).replace(day=1)
     next_month = last + datetime.timedelta(days=1)
     return render(
@@ -146,9 +197,7 @@ def month(request: AuthedRequest) -> HttpResponse:
         {
             **extra,
             "first": first,
-            "weeks": weeks,
-            "weekday_names": [WEEKDAYS_ABBR[i] for i in range(7)],
-            "agenda": month_agenda([*events, *items], first, last, today),
+            "body": mark_safe(body),  # noqa: S308 — our own template's output
             "prev": prev_month.strftime("%Y-%m"),
             "next": next_month.strftime("%Y-%m"),
             "view": "month",
