@@ -16,6 +16,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
 from kajet.accounts.http import AuthedRequest
@@ -24,6 +25,7 @@ from kajet.accounts.services import last_successful_sign_in
 from kajet.attendance.selectors import WaitingExcuses, excuses_waiting
 from kajet.dashboard.caching import HOME_CACHE_SECONDS, home_cached, home_key
 from kajet.dashboard.overview import SchoolOverview, school_overview
+from kajet.dashboard.stamps import unread_of, viewer_stamp
 from kajet.grades.models import Grade
 from kajet.grades.selectors.family import family_children_brief
 from kajet.homework.access import can as homework_can
@@ -232,13 +234,21 @@ def _staff_shared(user: User, today: datetime.date, *, teaching: bool) -> _Share
     )
 
 
-def dashboard_for_staff(*, user: User, today: datetime.date) -> Dashboard:
+def dashboard_for_staff(
+    *,
+    user: User,
+    today: datetime.date,
+    roles: frozenset[str] | None = None,
+    excuses: WaitingExcuses | None = None,
+    overview: SchoolOverview | None = None,
+) -> Dashboard:
     """A staff member's home page: their lessons, events and homework through the cache
     (per person and day), messages and announcements; for a homeroom teacher the excuses
     waiting for their decision, for the principal the school overview
     (``overview.school_overview``). Staff who do not teach (no teacher role) see no lessons
-    or homework panels, and they are not read."""
-    roles = roles_of(user)
+    or homework panels, and they are not read. ``roles``, ``excuses`` and ``overview``:
+    when the caller has read them already (the board's key holds them)."""
+    roles = roles_of(user) if roles is None else roles
     teaching = bool(roles & TEACHING_ROLES)
     parts = ("staff", user.pk, today, teaching)
     shared, _hit = home_cached(user, parts, lambda: _staff_shared(user, today, teaching=teaching))
@@ -246,9 +256,9 @@ def dashboard_for_staff(*, user: User, today: datetime.date) -> Dashboard:
     data.shared_key = home_key(user, *parts)
     data.teaching = teaching
     if Role.HOMEROOM_TEACHER in roles:
-        data.excuses_waiting = excuses_waiting(homeroom_teacher=user)
+        data.excuses_waiting = excuses or excuses_waiting(homeroom_teacher=user)
     if Role.PRINCIPAL in roles:
-        data.overview = school_overview(user, today)
+        data.overview = overview or school_overview(user, today)
     _common(data, user, today, audience=("staff", user.pk))
     return data
 
@@ -313,30 +323,91 @@ def previous_sign_in_at(request: HttpRequest, user: User) -> datetime.datetime |
     return datetime.datetime.fromisoformat(stored) if stored else None
 
 
-def home_context(request: AuthedRequest) -> dict[str, Any]:
-    user = request.user
+def _family_board(
+    request: AuthedRequest, user: User, students: list[Student], selected: Student
+) -> tuple[Any, str, int]:
+    """(the family's board, read only when rendered; its key; unread messages).
+
+    The key is made of the viewer's stamp (``stamps.viewer_stamp``: one query) and of what
+    the shared panels' keys are made of, so a warm page reads nothing else (ADR 14)."""
     today = timezone.localdate()
+    # The announcements a family sees depend on the classes of the enrolled children
+    # (noticeboard.access.announcements_visible_to).
+    classes = tuple(sorted({s.school_class_id for s in students if s.left_on is None}))
+    seen_at = getattr(selected, "grades_seen_at", None)
+    stamp = viewer_stamp(user, selected)
+    board = SimpleLazyObject(
+        lambda: dashboard_for_student(
+            user=user, student=selected, today=today, grades_seen_at=seen_at, audience=classes
+        )
+    )
+    key = home_key(
+        user,
+        "board",
+        user.pk,
+        selected.pk,
+        selected.school_class_id,
+        getattr(selected, "group_ids", None),
+        selected.class_number,
+        classes,
+        today,
+        seen_at,
+        lucky_number_cached(user.school_pk, today),
+        stamp,
+        get_language(),
+    )
+    return board, key, unread_of(stamp)
+
+
+def _staff_board(user: User, roles: frozenset[str]) -> tuple[Any, str, int]:
+    """(a staff member's board, read only when rendered; its key; unread messages): the key
+    holds the viewer's stamp and what is read per request anyway — the excuses waiting and
+    the principal's overview (its live counts and its cached slow part)."""
+    today = timezone.localdate()
+    stamp = viewer_stamp(user)
+    excuses = excuses_waiting(homeroom_teacher=user) if Role.HOMEROOM_TEACHER in roles else None
+    overview = school_overview(user, today) if Role.PRINCIPAL in roles else None
+    board = SimpleLazyObject(
+        lambda: dashboard_for_staff(
+            user=user, today=today, roles=roles, excuses=excuses, overview=overview
+        )
+    )
+    key = home_key(
+        user,
+        "board",
+        user.pk,
+        sorted(roles),
+        today,
+        excuses,
+        overview,
+        lucky_number_cached(user.school_pk, today),
+        stamp,
+        get_language(),
+    )
+    return board, key, unread_of(stamp)
+
+
+def home_context(request: AuthedRequest) -> dict[str, Any]:
+    """The home page's context. ``board`` is lazy: the template reads it only when the
+    board's rendered HTML is not in the cache under ``board_key``."""
+    user = request.user
+    roles = roles_of(user)
     context: dict[str, Any] = {
-        "roles": sorted(roles_of(user)),
+        "roles": sorted(roles),
         "last_sign_in_at": previous_sign_in_at(request, user),
         # The administrator and the secretariat run the school, not its teaching: no homework.
         "can_see_homework": homework_can(user, "homework.view"),
+        "board_seconds": HOME_CACHE_SECONDS,
     }
+    found: tuple[Any, str, int] | None = None
     if user.kind in (User.Kind.GUARDIAN, User.Kind.STUDENT):
         students, selected = family_children_brief(request)
         context["children"] = students
         context["selected"] = selected
         if selected is not None:
-            # The announcements a family sees depend on the classes of the enrolled
-            # children (noticeboard.access.announcements_visible_to).
-            classes = sorted({s.school_class_id for s in students if s.left_on is None})
-            context["board"] = dashboard_for_student(
-                user=user,
-                student=selected,
-                today=today,
-                grades_seen_at=getattr(selected, "grades_seen_at", None),
-                audience=tuple(classes),
-            )
+            found = _family_board(request, user, students, selected)
     elif user.kind == User.Kind.STAFF:
-        context["board"] = dashboard_for_staff(user=user, today=today)
+        found = _staff_board(user, roles)
+    if found is not None:
+        context["board"], context["board_key"], context["unread_messages"] = found
     return context

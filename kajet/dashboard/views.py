@@ -22,10 +22,9 @@ NEW_FEED_TOKEN_KEY = "kajet_new_feed_token"
 @login_required
 def home(request: AuthedRequest) -> HttpResponse:
     context = home_context(request)
-    board = context.get("board")
-    if board is not None:
-        # Read with the newest messages; the navigation's badge need not count again.
-        request.nav_badges = {"messages": board.unread_messages}
+    if "unread_messages" in context:
+        # Counted by the board's stamp; the navigation's badge need not count again.
+        request.nav_badges = {"messages": context["unread_messages"]}
     return render(request, "dashboard/home.html", context)
 
 

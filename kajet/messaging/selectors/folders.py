@@ -14,7 +14,7 @@ from kajet.messaging.models import Delivery, Folder
 PAGE_SIZE = 25
 
 
-def _unread(user: User) -> QuerySet[Delivery]:
+def unread_rows(user: User) -> QuerySet[Delivery]:
     """The user's unread received copies (the ``delivery_unread`` partial index's rows)."""
     return Delivery.objects.filter(
         owner_id=user.pk, is_unread=True, folder=Folder.INBOX, deleted_at__isnull=True
@@ -24,7 +24,7 @@ def _unread(user: User) -> QuerySet[Delivery]:
 def unread_count(user: User) -> int:
     """Unread received messages: one COUNT (every page's navigation badge; the dashboard
     hands over the number it read with ``unread_latest`` instead)."""
-    return _unread(user).count()
+    return unread_rows(user).count()
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def unread_latest(user: User, *, limit: int) -> tuple[int, list[UnreadRow]]:
     """(how many unread received messages, the newest ``limit`` of them) in ONE query: the
     same rows as ``unread_count``, each carrying the total (a window COUNT)."""
     rows = list(
-        _unread(user)
+        unread_rows(user)
         .annotate(total=Window(expression=Count("id")))
         .order_by("-created_at", "-id")
         .values(
