@@ -271,6 +271,9 @@ def test_each_week_child_and_language_has_its_own_copy(world: SchoolWorld, clien
         school=world.school, guardian=world.user("guardian"), student=sibling
     )
     client = client_for(world.user("guardian"))
+    # The children are listed by first name (random here): choose the one with the marks.
+    switch = reverse("dashboard:switch_child", args=[world.student.pk])
+    assert client.post(switch, {"next": URL}).status_code == 302
     this_week = _page(client)
     assert ">wy<" in this_week
     earlier = _page(client, tydzien=(DAY - datetime.timedelta(days=7)).isoformat())
